@@ -1,0 +1,145 @@
+using System.Runtime.InteropServices;
+using Berth.Kernel.Api;
+using Berth.Kernel.Api.Plugins;
+using Berth.Kernel.Api.System;
+using Berth.Kernel.Config;
+using Berth.Kernel.Daemon;
+using Berth.Kernel.Events;
+using Berth.Kernel.Listeners;
+using Berth.Kernel.Logging;
+using Berth.Kernel.Plugins;
+using Berth.Sdk.Kernel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace Berth.Kernel.Daemon;
+
+/// <summary>berthd's start-up and shutdown: config, pidfile, plugins, listeners, signals.</summary>
+public static class BerthDaemon
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        DaemonConfig config;
+        CommandLine commandLine;
+        try
+        {
+            commandLine = CommandLine.Parse(args);
+            if (commandLine.ShowHelp)
+            {
+                await Console.Out.WriteAsync(CommandLine.Usage).ConfigureAwait(false);
+                return 0;
+            }
+            if (commandLine.ShowVersion)
+            {
+                await Console.Out.WriteLineAsync($"Berth version {KernelInfo.Version}, build {KernelInfo.GitCommit}").ConfigureAwait(false);
+                return 0;
+            }
+            config = ConfigLoader.Load(commandLine);
+        }
+        catch (ConfigException ex)
+        {
+            await Console.Error.WriteLineAsync($"berthd: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var logger = DaemonLogging.Create();
+        DaemonLogging.Apply(config.Debug, config.LogLevel);
+        Log.Logger = logger;
+        try
+        {
+            return await ServeAsync(config, commandLine).ConfigureAwait(false);
+        }
+        catch (ConfigException ex)
+        {
+            logger.Fatal("{Message}", ex.Message);
+            await Console.Error.WriteLineAsync($"berthd: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.Fatal(ex, "berthd failed to start");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ServeAsync(DaemonConfig config, CommandLine commandLine)
+    {
+        var hosts = ListenerSetup.Validate(config);
+        Directory.CreateDirectory(config.DataRoot);
+        Directory.CreateDirectory(config.ExecRoot);
+        await using var pidfile = await PidFile.CreateAsync(config.Pidfile, CancellationToken.None).ConfigureAwait(false);
+
+        var holder = new DaemonConfigHolder(config, commandLine);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(Log.Logger, dispose: false);
+        builder.Host.UseSystemd();
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.ShutdownTimeoutSeconds));
+        builder.WebHost.ConfigureKestrel(k => ListenerSetup.Configure(k, config, hosts));
+
+        var time = TimeProvider.System;
+        var identity = await DaemonIdentity.LoadAsync(config.DataRoot, CancellationToken.None).ConfigureAwait(false);
+        var events = new EventsService(time);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(holder);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(events);
+        builder.Services.AddSingleton<IKernelHost, KernelHostService>();
+        builder.Services.AddSingleton<IPluginProcessLauncher>(sp =>
+            new ChildProcessLauncher(ChildProcessLauncher.DefaultHostExecutable, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new PluginManager(
+            new PluginStore(Path.Combine(config.DataRoot, "plugins")),
+            sp.GetRequiredService<IPluginProcessLauncher>(),
+            sp.GetRequiredService<IKernelHost>(),
+            events, holder, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => DriverSelection.Resolve(sp.GetRequiredService<PluginManager>(), holder.Current));
+        builder.Services.AddSingleton<SystemInfo>();
+
+        await using var app = builder.Build();
+        var plugins = app.Services.GetRequiredService<PluginManager>();
+        await plugins.LoadAsync(Path.Combine(AppContext.BaseDirectory, "plugins"), CancellationToken.None).ConfigureAwait(false);
+        app.Services.GetRequiredService<DriverSelection>();
+
+        app.UseMiddleware<ApiMiddleware>();
+        app.UseRouting(); // after the version prefix is stripped
+        SystemRoutes.Map(app);
+        PluginRoutes.Map(app);
+        UnbuiltRoutes.Map(app);
+
+        using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Reload(holder));
+        holder.Reloaded += (_, c) => DaemonLogging.Apply(c.Debug, c.LogLevel);
+
+        await app.StartAsync().ConfigureAwait(false);
+        ListenerSetup.SecureSockets(config, hosts);
+        Log.Information("berthd {Version} listening on {Hosts}, data root {DataRoot}", KernelInfo.Version, string.Join(", ", hosts), config.DataRoot);
+        foreach (var key in config.IgnoredKeys) Log.Warning("daemon.json key {Key} is accepted but not used by Berth yet", key);
+        events.Publish("daemon", "start", identity.Id, new Dictionary<string, string> { ["name"] = identity.Name });
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        _ = plugins.StartEnabledAsync(lifetime.ApplicationStopping);
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        Log.Information("berthd shutting down");
+        await plugins.DisposeAsync().ConfigureAwait(false);
+        ListenerSetup.RemoveSockets(hosts);
+        return 0;
+    }
+
+    private static void Reload(DaemonConfigHolder holder)
+    {
+        try
+        {
+            var needRestart = holder.Reload();
+            Log.Information("configuration reloaded from {File}", holder.Current.ConfigFile ?? "flags");
+            foreach (var key in needRestart) Log.Warning("{Key} changed but takes effect only after a restart", key);
+        }
+        catch (ConfigException ex)
+        {
+            Log.Error("configuration reload failed, keeping the running configuration: {Message}", ex.Message);
+        }
+    }
+}

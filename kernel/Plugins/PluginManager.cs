@@ -1,0 +1,242 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Berth.Kernel.Config;
+using Berth.Kernel.Events;
+using Berth.Sdk;
+using Berth.Sdk.Hosting.Packages;
+using Berth.Sdk.Kernel;
+using Berth.Sdk.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Kernel.Plugins;
+
+/// <summary>
+/// The plugin registry: installed packages, their supervisors, and the lifecycle verbs of
+/// <c>docker plugin create | enable | disable | set | upgrade | rm</c>. Operations are serialized;
+/// readers see immutable snapshots.
+/// </summary>
+public sealed partial class PluginManager(
+    PluginStore store,
+    IPluginProcessLauncher launcher,
+    IKernelHost kernel,
+    EventsService events,
+    DaemonConfigHolder config,
+    TimeProvider time,
+    ILoggerFactory loggers) : IAsyncDisposable
+{
+    /// <summary>Kinds whose plugin starts on first use rather than at daemon start (memory: an idle swarm backend costs a process).</summary>
+    private static readonly HashSet<string> LazyKinds = [Protocols.Cluster.Kind];
+
+    private readonly SemaphoreSlim operations = new(1, 1);
+    private readonly ILogger logger = loggers.CreateLogger("plugins");
+    private readonly Lock gate = new();
+    private Dictionary<string, PluginEntry> entries = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<PluginEntry> List()
+    {
+        lock (gate) return entries.Values.OrderBy(e => e.Plugin.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public PluginTimeouts Timeouts
+    {
+        get
+        {
+            var c = config.Current;
+            var activation = c.PluginCallTimeout > TimeSpan.FromSeconds(15) ? c.PluginCallTimeout : TimeSpan.FromSeconds(15);
+            var ping = c.PluginHealthInterval < TimeSpan.FromSeconds(5) ? c.PluginHealthInterval : TimeSpan.FromSeconds(5);
+            return new PluginTimeouts(c.PluginCallTimeout, activation, c.PluginHealthInterval, ping);
+        }
+    }
+
+    /// <summary>Loads the store and installs bundled packages that are not installed yet. Starts nothing.</summary>
+    public async Task LoadAsync(string bundledDirectory, CancellationToken cancellationToken)
+    {
+        foreach (var (plugin, package, error) in store.LoadAll())
+        {
+            if (error is not null) LogBroken(logger, plugin.Name, error);
+            Put(new PluginEntry(plugin, package, error, null));
+        }
+        await InstallBundledAsync(bundledDirectory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts every enabled plugin except lazily started kinds, in parallel; a failure is reported and retried, not fatal.</summary>
+    public Task StartEnabledAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(List()
+            .Where(e => e.Plugin.Enabled && e.Package is not null && e.Supervisor is null)
+            .Where(e => !e.Package!.Protocols.All(p => LazyKinds.Contains(p.Kind)))
+            .Select(e => StartSupervisorAsync(e, throwOnFailure: false, cancellationToken)));
+
+    private async Task InstallBundledAsync(string bundledDirectory, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(bundledDirectory)) return;
+        foreach (var dir in Directory.EnumerateDirectories(bundledDirectory).Order(StringComparer.Ordinal))
+        {
+            PluginPackage package;
+            try
+            {
+                package = PluginPackage.Load(dir, PluginStore.SupportedMajors);
+            }
+            catch (BerthException ex)
+            {
+                LogBroken(logger, Path.GetFileName(dir), ex.Message);
+                continue;
+            }
+            var name = PluginNames.Normalize(package.Config.Berth?.Name ?? Path.GetFileName(dir));
+            if (List().Any(e => e.Plugin.Name == name)) continue;
+            var id = NewId();
+            var stored = store.AddVersion(id, package, move: false);
+            var record = new InstalledPlugin(id, name, Enabled: true, stored.Version, $"bundled/{PluginNames.Repository(name)}:{stored.Version}", [], time.GetUtcNow());
+            await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+            Put(new PluginEntry(record, stored, null, null));
+            Publish(record, "install");
+            Publish(record, "enable");
+        }
+    }
+
+    /// <summary>Finds a plugin by name (tag defaults to latest), full id or unique id prefix.</summary>
+    /// <exception cref="BerthException">Not found (404) or ambiguous (400).</exception>
+    public PluginEntry Get(string nameOrId)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrId);
+        var all = List();
+        string? normalized = null;
+        try
+        {
+            normalized = PluginNames.Normalize(nameOrId);
+        }
+        catch (BerthException)
+        {
+            // Not a name; maybe an id.
+        }
+        var byName = all.FirstOrDefault(e => e.Plugin.Name == normalized);
+        if (byName is not null) return byName;
+        var byId = all.Where(e => e.Plugin.Id.StartsWith(nameOrId, StringComparison.Ordinal)).ToList();
+        if (byId.Count == 1 && nameOrId.Length > 0) return byId[0];
+        if (byId.Count > 1) throw BerthException.Invalid($"multiple plugins found with id prefix {nameOrId}");
+        throw BerthException.NotFound($"plugin \"{nameOrId}\" not found");
+    }
+
+    /// <summary>The enabled plugin serving driver <paramref name="driverName"/> of a kind.</summary>
+    public PluginEntry? FindDriver(ProtocolId kind, string driverName)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return List().FirstOrDefault(e => e.Implements(kind.Kind) && e.AnswersTo(driverName));
+    }
+
+    /// <exception cref="ConfigException">No installed plugin provides the driver; the message lists those that do.</exception>
+    public PluginEntry RequireDriver(string configKey, ProtocolId kind, string driverName)
+    {
+        var entry = FindDriver(kind, driverName);
+        if (entry is not null) return entry;
+        var offered = List().Where(e => e.Implements(kind.Kind))
+            .Select(e => $"{e.DriverName} (plugin {e.Plugin.Name})").ToList();
+        throw new ConfigException($"invalid value for \"{configKey}\": no installed plugin provides the {kind.Kind} \"{driverName}\"; installed: "
+            + (offered.Count == 0 ? "none" : string.Join(", ", offered)));
+    }
+
+    /// <summary>A local object implementing <typeparamref name="T"/> whose calls go to the plugin's process.</summary>
+    public T Client<T>(string pluginId) where T : class => PluginContractProxy<T>.Create(() => ServingSupervisor(pluginId));
+
+    /// <summary>The supervisor of an enabled plugin, started on first use for lazily started kinds.</summary>
+    public PluginSupervisor ServingSupervisor(string pluginId)
+    {
+        PluginEntry entry;
+        lock (gate)
+        {
+            if (!entries.TryGetValue(pluginId, out entry!)) throw BerthException.NotFound($"plugin {pluginId} not found");
+        }
+        if (!entry.Plugin.Enabled) throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is disabled");
+        if (entry.Supervisor is not null) return entry.Supervisor;
+        if (entry.Package is null) throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is broken: {entry.Error}");
+        lock (gate)
+        {
+            entry = entries[pluginId];
+            if (entry.Supervisor is not null) return entry.Supervisor;
+            var supervisor = NewSupervisor(entry.Plugin, entry.Package!);
+            entries[pluginId] = entry with { Supervisor = supervisor };
+            _ = supervisor.StartAsync(throwOnFailure: false, CancellationToken.None);
+            return supervisor;
+        }
+    }
+
+    private async Task StartSupervisorAsync(PluginEntry entry, bool throwOnFailure, CancellationToken cancellationToken)
+    {
+        var supervisor = NewSupervisor(entry.Plugin, entry.Package!);
+        try
+        {
+            await supervisor.StartAsync(throwOnFailure, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await supervisor.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        Put(entry with { Supervisor = supervisor });
+    }
+
+    private PluginSupervisor NewSupervisor(InstalledPlugin plugin, PluginPackage package) =>
+        new(LaunchSpec(plugin, package), package.Protocols, launcher, kernel, () => Timeouts, time,
+            loggers.CreateLogger($"plugin/{plugin.Name}"), (action, attributes) => Publish(plugin, action, attributes));
+
+    private PluginLaunchSpec LaunchSpec(InstalledPlugin plugin, PluginPackage package)
+    {
+        var env = package.Config.Env.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value!, StringComparer.Ordinal);
+        foreach (var setting in plugin.Env)
+        {
+            var eq = setting.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) env[setting[..eq]] = setting[(eq + 1)..];
+        }
+        return new PluginLaunchSpec(plugin.Name, package.Version, package.Directory, store.StateDirectory(plugin.Id), env);
+    }
+
+    private void Put(PluginEntry entry)
+    {
+        lock (gate)
+        {
+            var next = new Dictionary<string, PluginEntry>(entries, StringComparer.Ordinal) { [entry.Plugin.Id] = entry };
+            entries = next;
+        }
+    }
+
+    private void Drop(string id)
+    {
+        lock (gate)
+        {
+            var next = new Dictionary<string, PluginEntry>(entries, StringComparer.Ordinal);
+            next.Remove(id);
+            entries = next;
+        }
+    }
+
+    private void Publish(InstalledPlugin plugin, string action, IReadOnlyDictionary<string, string>? attributes = null)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = plugin.Name };
+        foreach (var (key, value) in attributes ?? new Dictionary<string, string>()) all[key] = value;
+        events.Publish("plugin", action, plugin.Id, all);
+    }
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    private async Task<T> SerializedAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
+    {
+        await operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        finally
+        {
+            operations.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(List().Where(e => e.Supervisor is not null).Select(e => e.Supervisor!.DisposeAsync().AsTask())).ConfigureAwait(false);
+        operations.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "plugin {Name} is broken: {Error}")]
+    private static partial void LogBroken(ILogger logger, string name, string error);
+}

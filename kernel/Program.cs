@@ -1,0 +1,3 @@
+using Berth.Kernel.Daemon;
+
+return await BerthDaemon.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Berth.Sdk.Kernel;
+
+/// <summary>What a plugin may ask of berthd. Served by the kernel on the same connection as the driver calls.</summary>
+public interface IKernelHost
+{
+    /// <summary>berthd's identity and the daemon settings a driver may need.</summary>
+    [Idempotent]
+    Task<DaemonDescription> DescribeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Publishes an event on the daemon's event stream (<c>docker events</c>).</summary>
+    Task PublishEventAsync(PluginEvent pluginEvent, CancellationToken cancellationToken);
+
+    /// <summary>Creates a container from an Engine API create body; returns its id.</summary>
+    Task<string> CreateContainerAsync(string? name, JsonElement config, CancellationToken cancellationToken);
+
+    Task StartContainerAsync(string idOrName, CancellationToken cancellationToken);
+
+    Task StopContainerAsync(string idOrName, int? timeoutSeconds, CancellationToken cancellationToken);
+
+    Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken);
+
+    /// <summary>The Engine API's container inspect document.</summary>
+    [Idempotent]
+    Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken);
+}
+
+public sealed record DaemonDescription(
+    string Id,
+    string Name,
+    string Version,
+    string DataRoot,
+    string ExecRoot,
+    IReadOnlyDictionary<string, string> Labels);
+
+/// <param name="Type">Engine API event type, e.g. <c>network</c>, <c>service</c>, <c>node</c>.</param>
+/// <param name="Action">e.g. <c>create</c>.</param>
+public sealed record PluginEvent(string Type, string Action, string ActorId, IReadOnlyDictionary<string, string> Attributes);
