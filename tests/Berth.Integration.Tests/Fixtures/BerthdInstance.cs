@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Docker.DotNet;
+
+namespace Berth.Integration.Tests.Fixtures;
+
+/// <summary>
+/// A real berthd in a throw-away root: its own socket, data root, exec root and pid file. Disposing stops it by PID
+/// and removes everything it made, also when the test failed.
+/// </summary>
+public sealed class BerthdInstance : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly Task<string> log;
+
+    private BerthdInstance(string root, Process process)
+    {
+        Root = root;
+        this.process = process;
+        log = Task.Run(() => process.StandardError.ReadToEndAsync());
+        _ = process.StandardOutput.ReadToEndAsync();
+    }
+
+    public string Root { get; }
+    public string Socket => Path.Combine(Root, "berth.sock");
+    public string DataRoot => Path.Combine(Root, "data");
+    public int Pid => process.Id;
+    public IReadOnlyDictionary<string, string> DockerEnv => new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix://{Socket}" };
+
+    public static Task<BerthdInstance> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <param name="root">Reuse a root (restart over the same data); null makes a fresh one.</param>
+    public static async Task<BerthdInstance> StartAsync(string? root, params string[] extraArgs)
+    {
+        if (!File.Exists(RepoPaths.Berthd))
+            Assert.Fail($"{RepoPaths.Berthd} is missing: run `dotnet pwsh ./build.ps1 test` (it publishes first)");
+        root ??= Directory.CreateTempSubdirectory("berth-it.").FullName;
+        var start = new ProcessStartInfo(RepoPaths.Berthd)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-H", $"unix://{root}/berth.sock", "--data-root", $"{root}/data", "--exec-root", $"{root}/exec", "--pidfile", $"{root}/berthd.pid" }.Concat(extraArgs))
+            start.ArgumentList.Add(arg);
+        var instance = new BerthdInstance(root, Process.Start(start)!);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (instance.process.HasExited)
+                Assert.Fail($"berthd exited with {instance.process.ExitCode}: {await instance.log}");
+            if (await instance.PingsAsync()) return instance;
+            await Task.Delay(50);
+        }
+        await instance.DisposeAsync();
+        Assert.Fail("berthd did not answer /_ping within 30 s");
+        return null!;
+    }
+
+    private async Task<bool> PingsAsync()
+    {
+        if (!File.Exists(Socket)) return false;
+        try
+        {
+            using var client = Client();
+            await client.System.PingAsync();
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or SocketException or IOException or DockerApiException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public DockerClient Client() => new DockerClientConfiguration(new Uri($"unix://{Socket}")).CreateClient();
+
+    public Task<CommandResult> DockerAsync(params string[] args) =>
+        Processes.RunAsync(DockerCli.Path, args, DockerEnv);
+
+    /// <summary>Plugin host processes (direct children), by the plugin name on their command line.</summary>
+    public int? PluginPid(string name) =>
+        Processes.Children(Pid).Where(c => c.CommandLine.Contains($"berth-plugin-host {name}", StringComparison.Ordinal)).Select(c => (int?)c.Pid).FirstOrDefault();
+
+    /// <summary>Stops berthd by its PID (SIGTERM, then SIGKILL) and returns its log.</summary>
+    public async Task<string> StopAsync()
+    {
+        if (!process.HasExited)
+        {
+            _ = Processes.RunAsync("kill", ["-TERM", Pid.ToString(global::System.Globalization.CultureInfo.InvariantCulture)]);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        return await log;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var children = Processes.Children(Pid).Select(c => c.Pid).ToList();
+        await StopAsync();
+        foreach (var child in children)
+        {
+            try
+            {
+                using var p = Process.GetProcessById(child);
+                p.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // Already gone, as it should be.
+            }
+        }
+        process.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A late plugin write; the temp folder is removed on the next run.
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Berth.Sdk;
+using Berth.Sdk.GraphDriver;
+
+[assembly: BerthPlugin(typeof(Berth.TestPlugins.Hanging.HangingPlugin))]
+
+namespace Berth.TestPlugins.Hanging;
+
+/// <summary>A graph driver whose Status never answers (and ignores cancellation): a call to it must time out, nothing else may hang.</summary>
+public sealed class HangingPlugin : IGraphDriver
+{
+    private static readonly TaskCompletionSource Never = new();
+
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> StatusAsync(CancellationToken cancellationToken)
+    {
+        await Never.Task.ConfigureAwait(false);
+        return [];
+    }
+
+    public Task<GraphDriverCapabilities> CapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(new GraphDriverCapabilities(false));
+    public Task InitAsync(GraphDriverInitRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CreateAsync(GraphDriverCreateRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task CreateReadWriteAsync(GraphDriverCreateRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RemoveAsync(string id, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<string> GetAsync(string id, string? mountLabel, CancellationToken cancellationToken) => Task.FromResult("/");
+    public Task PutAsync(string id, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> ExistsAsync(string id, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(string id, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+    public Task CleanupAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<Stream> DiffAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult<Stream>(Stream.Null);
+    public Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<FileChange>>([]);
+    public Task<long> ApplyDiffAsync(string id, string? parent, Stream diff, CancellationToken cancellationToken) => Task.FromResult(0L);
+    public Task<long> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken) => Task.FromResult(0L);
+    public Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult(0L);
+}
