@@ -76,7 +76,153 @@ function Invoke-Publish {
     Get-ChildItem $Daemon -Recurse -Filter '*.pdb' | Remove-Item -Force
 }
 
+# The test plugin packages (deliberately misbehaving) used by the integration tests.
+$TestPlugins = @(
+    @{ Name = 'throwing'; Project = 'tests/TestPlugins/Berth.TestPlugins.Throwing/Berth.TestPlugins.Throwing.csproj' },
+    @{ Name = 'hanging'; Project = 'tests/TestPlugins/Berth.TestPlugins.Hanging/Berth.TestPlugins.Hanging.csproj' }
+)
+
+# Test suites, fastest first. Unit suites need no root; the integration suite starts real daemons.
+$TestProjects = @(
+    'tests/Berth.Sdk.Tests/Berth.Sdk.Tests.csproj',
+    'tests/Berth.Kernel.Tests/Berth.Kernel.Tests.csproj',
+    'tests/Berth.Integration.Tests/Berth.Integration.Tests.csproj'
+)
+
+function Invoke-Test {
+    Install-DebianPackages @{ curl = 'curl'; busybox = 'busybox-static' }
+    $null = Get-DockerCli
+    Invoke-Build
+    Invoke-Publish
+    foreach ($plugin in $TestPlugins) {
+        New-PluginPackage $plugin.Project (Join-Path $Artifacts "test-plugins/$($plugin.Name)")
+    }
+    $PSNativeCommandUseErrorActionPreference = $false  # failing suites are counted below, not thrown
+    $results = Join-Path $Artifacts 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    $env:BERTH_ROOT = $Root
+    $failedRuns = 0
+    foreach ($project in $TestProjects) {
+        $name = [IO.Path]::GetFileNameWithoutExtension($project)
+        Step "test $name"
+        & dotnet test (Join-Path $Root $project) -c $Configuration --no-build --nologo `
+            --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' --results-directory $results
+        if ($LASTEXITCODE -ne 0) { $failedRuns++ }
+    }
+    # One closing line over every suite, counted from the TRX files.
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem $results -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+    }
+    $ranSuites = @(Get-ChildItem $results -Filter '*.trx' -ErrorAction SilentlyContinue).Count
+    if ($ranSuites -lt $TestProjects.Count) { $failed += $TestProjects.Count - $ranSuites }
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $failedRuns -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+# Writes a busybox rootfs tarball from Debian's busybox-static (the demo's and the tests' image source).
+function New-BusyboxRootfs([string]$Tarball) {
+    Install-DebianPackages @{ busybox = 'busybox-static' }
+    $busybox = (Get-Command busybox).Source
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("busybox-rootfs." + [Guid]::NewGuid().ToString('N'))
+    try {
+        foreach ($sub in 'bin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'root') { New-Item -ItemType Directory -Force (Join-Path $dir $sub) | Out-Null }
+        Copy-Item $busybox (Join-Path $dir 'bin/busybox')
+        foreach ($applet in (& $busybox --list)) {
+            if ($applet -ne 'busybox') { & ln -sf busybox (Join-Path $dir "bin/$applet") }
+        }
+        Set-Content (Join-Path $dir 'etc/passwd') 'root:x:0:0:root:/root:/bin/sh'
+        Set-Content (Join-Path $dir 'etc/group') 'root:x:0:'
+        & tar -C $dir -cf $Tarball .
+    }
+    finally { Remove-Item -Recurse -Force $dir }
+}
+
+# Stops a berthd by the PID in its pid file (only the one this script started on the default paths).
+function Stop-Berthd([string]$PidFile) {
+    if (-not (Test-Path $PidFile)) { return }
+    $pidText = (Get-Content $PidFile -Raw).Trim()
+    if ($pidText -and (Test-Path "/proc/$pidText")) {
+        Step "stopping berthd (pid $pidText)"
+        & kill -TERM $pidText
+        for ($i = 0; $i -lt 80 -and (Test-Path "/proc/$pidText"); $i++) { Start-Sleep -Milliseconds 250 }
+    }
+}
+
+function Invoke-Demo {
+    Install-DebianPackages @{ busybox = 'busybox-static'; curl = 'curl' }
+    $docker = Get-DockerCli
+    Invoke-Publish
+    $pidFile = '/run/berth/berthd.pid'
+    $socket = '/run/berth/berth.sock'
+    $log = '/var/log/berthd.log'
+    Stop-Berthd $pidFile
+    $PSNativeCommandUseErrorActionPreference = $false  # the demo shows the daemon's answers, errors included
+    Step "starting berthd on the embedded default (data /var/lib/berth, socket $socket, log $log)"
+    New-Item -ItemType Directory -Force (Split-Path $log) | Out-Null
+    $daemon = Start-Process -FilePath (Join-Path $Daemon 'berthd') -RedirectStandardError $log -RedirectStandardOutput '/dev/null' -PassThru
+    $env:DOCKER_HOST = "unix://$socket"
+    for ($i = 0; $i -lt 120; $i++) {
+        & $docker version *> $null
+        if ($LASTEXITCODE -eq 0) { break }
+        if ($daemon.HasExited) { Get-Content $log -Tail 20; throw "berthd exited with $($daemon.ExitCode)" }
+        Start-Sleep -Milliseconds 250
+    }
+    Step 'docker version'
+    & $docker version
+    Step 'docker info'
+    & $docker info
+    Step 'docker plugin ls (each driver is its own supervised process)'
+    & $docker plugin ls
+    & ps -o pid,rss,args --ppid $daemon.Id
+
+    $victim = (& pgrep -P $daemon.Id -f 'berth-plugin-host json-log' | Select-Object -First 1)
+    if ($victim) {
+        Step "kill -9 the json-log plugin process ($victim): the daemon keeps answering and restarts it"
+        & kill -9 $victim
+        Start-Sleep -Seconds 2
+        & $docker plugin inspect json-log --format 'json-log: {{.Status.State}}, pid {{.Status.Pid}}, restarts {{.RestartCount}}'
+        & $docker events --since 0 --until ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 1) --filter type=plugin --filter plugin=json-log
+    }
+
+    $tarball = Join-Path $Artifacts 'busybox-rootfs.tar'
+    Step "busybox image from Debian's busybox-static ($tarball)"
+    New-BusyboxRootfs $tarball
+    & $docker import $tarball busybox:latest
+    Step 'docker run --rm busybox echo hello from berth'
+    & $docker run --rm busybox:latest echo hello from berth
+    if ($LASTEXITCODE -ne 0) {
+        Write-Host 'Images and containers are not built yet in this version of Berth (see README: status); the daemon said so above.' -ForegroundColor Yellow
+    }
+    Write-Host ""
+    Write-Host "berthd keeps running (pid $($daemon.Id)). Try: DOCKER_HOST=unix://$socket docker plugin ls"
+    Write-Host "Stop it with: kill $($daemon.Id)"
+}
+
+function Invoke-Run {
+    Invoke-Publish
+    Step "berthd $($Rest -join ' ')"
+    & (Join-Path $Daemon 'berthd') @Rest
+}
+
+function Invoke-Bench {
+    Invoke-Publish
+    Step 'BenchmarkDotNet: plugin round trips and bulk channel'
+    & dotnet run -c Release --project (Join-Path $Root 'bench/Berth.Benchmarks/Berth.Benchmarks.csproj') -- --filter '*' @Rest
+    foreach ($script in 'startup.sh', 'idle-rss.sh') {
+        Step "bench/scripts/$script"
+        & bash (Join-Path $Root "bench/scripts/$script")
+    }
+}
+
 switch ($Task) {
+    'test' { Invoke-Test }
+    'demo' { Invoke-Demo }
+    'run' { Invoke-Run }
+    'bench' { Invoke-Bench }
     'build' { Invoke-Build }
     'publish' { Invoke-Publish }
     'pack-plugin' {
@@ -85,5 +231,4 @@ switch ($Task) {
         New-PluginPackage $Rest[0] $out
         Write-Host "plugin package: $out  (install it with: docker plugin create NAME $out)"
     }
-    default { throw "task $Task is not written yet" }
 }

@@ -151,7 +151,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
         {
             throw BerthException.Unavailable(
-                $"plugin {Name} is unavailable for {call.Method}: not running after {limit.TotalSeconds:0.###}s ({lastError ?? "restarting"})");
+                $"plugin {Name} is unavailable for {call.Method}: not running after {limit.TotalSeconds:0.###}s ({lastError ?? status.ToString().ToLowerInvariant()})");
         }
         lock (gate)
         {

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Berth.Integration.Tests.Fixtures;
+
+namespace Berth.Integration.Tests.Plugins;
+
+[TestFixture]
+public sealed class HangingPluginTests
+{
+    [Test]
+    public async Task Info_StorageDriverHangs_CallTimesOutAndOtherCallsKeepAnswering()
+    {
+        string root;
+        await using (var first = await BerthdInstance.StartAsync())
+        {
+            root = first.Root;
+            Assert.That((await first.DockerAsync("plugin", "create", "hanging", RepoPaths.TestPlugin("hanging"))).ExitCode, Is.Zero);
+            Assert.That((await first.DockerAsync("plugin", "enable", "hanging")).ExitCode, Is.Zero);
+            await first.StopAsync();
+            // Keep the root for the second daemon: move it out of the way of DisposeAsync.
+            var keep = root + ".keep";
+            Directory.Move(Path.Combine(root, "data"), keep);
+            root = keep;
+        }
+
+        var fresh = Directory.CreateTempSubdirectory("berth-it.").FullName;
+        Directory.Move(root, Path.Combine(fresh, "data"));
+        await using var daemon = await BerthdInstance.StartAsync(fresh, "--storage-driver", "hang", "--plugin-call-timeout", "2");
+
+        Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("hanging") is not null, TimeSpan.FromSeconds(20)));
+        var state = "";
+        for (var i = 0; i < 100 && state != "running"; i++)
+        {
+            state = (await daemon.DockerAsync("plugin", "inspect", "hanging", "--format", "{{.Status.State}}")).Stdout.Trim();
+            if (state != "running") await Task.Delay(200);
+        }
+        Assert.That(state, Is.EqualTo("running"), "the hanging plugin activates (only its Status call hangs)");
+
+        var watch = Stopwatch.StartNew();
+        var info = daemon.DockerAsync("info", "--format", "{{json .DriverStatus}}");
+        var version = await daemon.DockerAsync("version", "--format", "{{.Server.APIVersion}}");
+        Assert.That(version.ExitCode, Is.Zero);
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "other calls are not held up by the hung plugin");
+
+        var result = await info;
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("did not answer GraphDriver.Status within 2s"));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+    }
+}
