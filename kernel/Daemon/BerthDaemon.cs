@@ -110,7 +110,11 @@ public static class BerthDaemon
         PluginRoutes.Map(app);
         UnbuiltRoutes.Map(app);
 
-        using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Reload(holder));
+        using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true; // SIGHUP means reload, not exit
+            Reload(holder);
+        });
         holder.Reloaded += (_, c) => DaemonLogging.Apply(c.Debug, c.LogLevel);
 
         await app.StartAsync().ConfigureAwait(false);

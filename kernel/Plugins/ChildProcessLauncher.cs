@@ -25,9 +25,6 @@ public sealed class ChildProcessLauncher(string hostExecutable, ILoggerFactory l
         foreach (var arg in new[] { spec.Name, spec.Version, "--package", spec.PackageDirectory, "--root", spec.StateDirectory })
             start.ArgumentList.Add(arg);
         foreach (var (key, value) in spec.Environment) start.Environment[key] = value;
-        start.Environment["DOTNET_gcServer"] = "0";
-        start.Environment["DOTNET_GCHeapAffinitizeMask"] = "1";
-        start.Environment["DOTNET_TieredPGO"] = "0";
         Directory.CreateDirectory(spec.StateDirectory);
 
         var process = Process.Start(start) ?? throw new Sdk.BerthException(Sdk.BerthErrorKind.System, $"could not start {hostExecutable}");

@@ -171,10 +171,9 @@ public sealed partial class PluginManager
         var record = entry.Plugin with { ActiveVersion = stored.Version, PluginReference = PluginNames.Normalize(remote) };
         try
         {
+            // A running plugin is swapped hot; a disabled or not yet started one simply starts on the new version.
             if (entry.Supervisor is not null)
                 await entry.Supervisor.UpgradeAsync(LaunchSpec(record, stored), stored.Protocols, cancellationToken).ConfigureAwait(false);
-            else if (entry.Package is not null && entry.Plugin.Enabled)
-                throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is not running");
             await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -291,7 +291,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             try
             {
                 using var deadline = new CancellationTokenSource(t.Ping, time);
-                var health = await connection.Control.PingAsync(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+                await connection.Control.PingAsync(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (Exception ex) when (ex is OperationCanceledException or RemoteInvocationException or ConnectionLostException or ObjectDisposedException)

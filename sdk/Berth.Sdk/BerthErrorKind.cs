@@ -32,12 +32,16 @@ public static class BerthErrorKinds
         _ => 500,
     };
 
-    /// <summary>JSON-RPC error code carrying the kind (implementation-defined server error range).</summary>
-    public static int ToRpcCode(this BerthErrorKind kind) => -32000 - (int)kind - 1;
+    // StreamJsonRpc gives -32000, -32001, -32003 and -32004 meanings of its own (-32003 arrives as a
+    // RemoteSerializationException, not a RemoteInvocationException), so the kinds start clear of them.
+    private const int RpcCodeBase = -32011;
+
+    /// <summary>JSON-RPC error code carrying the kind (implementation-defined server error range, -32011 to -32020).</summary>
+    public static int ToRpcCode(this BerthErrorKind kind) => RpcCodeBase - (int)kind;
 
     public static BerthErrorKind? FromRpcCode(int code)
     {
-        var value = -32001 - code;
+        var value = RpcCodeBase - code;
         return Enum.IsDefined(typeof(BerthErrorKind), value) ? (BerthErrorKind)value : null;
     }
 }

@@ -27,10 +27,10 @@ public sealed class BerthdInstance : IAsyncDisposable
     public int Pid => process.Id;
     public IReadOnlyDictionary<string, string> DockerEnv => new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix://{Socket}" };
 
-    public static Task<BerthdInstance> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+    public static Task<BerthdInstance> StartAsync(params string[] extraArgs) => StartInAsync(null, extraArgs);
 
     /// <param name="root">Reuse a root (restart over the same data); null makes a fresh one.</param>
-    public static async Task<BerthdInstance> StartAsync(string? root, params string[] extraArgs)
+    public static async Task<BerthdInstance> StartInAsync(string? root, params string[] extraArgs)
     {
         if (!File.Exists(RepoPaths.Berthd))
             Assert.Fail($"{RepoPaths.Berthd} is missing: run `dotnet pwsh ./build.ps1 test` (it publishes first)");

@@ -24,7 +24,7 @@ public sealed class HangingPluginTests
 
         var fresh = Directory.CreateTempSubdirectory("berth-it.").FullName;
         Directory.Move(root, Path.Combine(fresh, "data"));
-        await using var daemon = await BerthdInstance.StartAsync(fresh, "--storage-driver", "hang", "--plugin-call-timeout", "2");
+        await using var daemon = await BerthdInstance.StartInAsync(fresh, "--storage-driver", "hang", "--plugin-call-timeout", "2");
 
         Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("hanging") is not null, TimeSpan.FromSeconds(20)));
         var state = "";
