@@ -29,6 +29,9 @@ public sealed class PluginConnection : IAsyncDisposable
     public ActivationResponse Activation { get; private set; } = null!;
     public int InFlight => Volatile.Read(ref inFlight);
 
+    /// <summary>Completes once the supervisor has taken this connection out of service after it ended (a retry then waits for its successor).</summary>
+    public TaskCompletionSource Retired { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completes when the process exits or the connection drops, whichever comes first.</summary>
     public Task Ended => Task.WhenAny(Process.Exited, Rpc.Completion.ContinueWith(_ => { }, TaskScheduler.Default));
 

@@ -104,9 +104,10 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         var limit = call.LongRunning ? t.Call * CallOptions.LongRunningFactor : t.Call;
         using var deadline = new CancellationTokenSource(limit, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        PluginConnection? failed = null;
         for (var attempt = 0; ; attempt++)
         {
-            var connection = await WaitForConnectionAsync(call, limit, deadline, linked.Token, cancellationToken).ConfigureAwait(false);
+            var connection = await WaitForConnectionAsync(call, limit, deadline, linked.Token, cancellationToken, failed).ConfigureAwait(false);
             connection.Enter();
             try
             {
@@ -123,6 +124,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             catch (Exception ex) when (attempt == 0 && call.Idempotent && ex is ConnectionLostException or ObjectDisposedException)
             {
                 LogRetrying(logger, Name, call.Method);
+                failed = connection;
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not BerthException)
             {
@@ -135,27 +137,34 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         }
     }
 
-    private async Task<PluginConnection> WaitForConnectionAsync(CallOptions call, TimeSpan limit, CancellationTokenSource deadline, CancellationToken token, CancellationToken caller)
+    private async Task<PluginConnection> WaitForConnectionAsync(CallOptions call, TimeSpan limit, CancellationTokenSource deadline, CancellationToken token, CancellationToken caller, PluginConnection? failed)
     {
-        Task signal;
-        lock (gate)
+        while (true)
         {
-            if (stopping) throw BerthException.Unavailable($"plugin {Name} is not enabled");
-            if (current is not null) return current;
-            signal = available.Task;
-        }
-        try
-        {
-            await signal.WaitAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
-        {
-            throw BerthException.Unavailable(
-                $"plugin {Name} is unavailable for {call.Method}: not running after {limit.TotalSeconds:0.###}s ({lastError ?? status.ToString().ToLowerInvariant()})");
-        }
-        lock (gate)
-        {
-            return current ?? throw BerthException.Unavailable($"plugin {Name} is unavailable: {lastError ?? "restarting"}");
+            Task signal;
+            bool retiring;
+            lock (gate)
+            {
+                if (stopping) throw BerthException.Unavailable($"plugin {Name} is not enabled");
+                if (current is not null && !ReferenceEquals(current, failed)) return current;
+                // The connection that just lost this call stays current until WatchAsync retires it: wait for that, then for its successor.
+                retiring = current is not null;
+                signal = retiring ? current!.Retired.Task : available.Task;
+            }
+            try
+            {
+                await signal.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !caller.IsCancellationRequested)
+            {
+                throw BerthException.Unavailable(
+                    $"plugin {Name} is unavailable for {call.Method}: not running after {limit.TotalSeconds:0.###}s ({lastError ?? status.ToString().ToLowerInvariant()})");
+            }
+            if (retiring) continue;
+            lock (gate)
+            {
+                return current ?? throw BerthException.Unavailable($"plugin {Name} is unavailable: {lastError ?? "restarting"}");
+            }
         }
     }
 
@@ -217,13 +226,18 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         TimeSpan uptime;
         lock (gate)
         {
-            if (stopping || !ReferenceEquals(current, connection)) return;
+            if (stopping || !ReferenceEquals(current, connection))
+            {
+                connection.Retired.TrySetResult();
+                return;
+            }
             current = null;
             available = NewSignal();
             status = PluginStatus.Restarting;
             restartCount++;
             uptime = time.GetUtcNow() - (startedAt ?? time.GetUtcNow());
         }
+        connection.Retired.TrySetResult();
         var exitCode = connection.Process.Exited.IsCompleted ? await connection.Process.Exited.ConfigureAwait(false) : -1;
         lock (gate) lastError = $"plugin process {connection.Process.Pid} exited with code {exitCode}";
         LogCrashed(logger, Name, connection.Process.Pid, exitCode);

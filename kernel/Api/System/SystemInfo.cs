@@ -15,26 +15,9 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
 {
     public JsonObject Version()
     {
-        var components = new JsonArray
-        {
-            new JsonObject
-            {
-                ["Name"] = "Engine",
-                ["Version"] = KernelInfo.Version,
-                ["Details"] = new JsonObject
-                {
-                    ["ApiVersion"] = KernelInfo.ApiVersion,
-                    ["MinAPIVersion"] = KernelInfo.MinApiVersion,
-                    ["GitCommit"] = KernelInfo.GitCommit,
-                    ["GoVersion"] = ".NET " + Environment.Version,
-                    ["Os"] = "linux",
-                    ["Arch"] = HostFacts.GoArch,
-                    ["KernelVersion"] = HostFacts.KernelVersion,
-                    ["Experimental"] = config.Current.Experimental ? "true" : "false",
-                    ["BuildTime"] = BuildTime,
-                },
-            },
-        };
+        var engine = EngineFacts();
+        engine["Experimental"] = config.Current.Experimental ? "true" : "false";
+        var components = new JsonArray { new JsonObject { ["Name"] = "Engine", ["Version"] = KernelInfo.Version, ["Details"] = engine } };
         foreach (var entry in plugins.List().Where(e => e.Plugin.Enabled))
         {
             components.Add(new JsonObject
@@ -44,21 +27,25 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
                 ["Details"] = new JsonObject { ["Id"] = entry.Plugin.Id[..12], ["Reference"] = entry.Plugin.PluginReference },
             });
         }
-        return new JsonObject
-        {
-            ["Platform"] = new JsonObject { ["Name"] = $"Berth {KernelInfo.Version}" },
-            ["Components"] = components,
-            ["Version"] = KernelInfo.Version,
-            ["ApiVersion"] = KernelInfo.ApiVersion,
-            ["MinAPIVersion"] = KernelInfo.MinApiVersion,
-            ["GitCommit"] = KernelInfo.GitCommit,
-            ["GoVersion"] = ".NET " + Environment.Version,
-            ["Os"] = "linux",
-            ["Arch"] = HostFacts.GoArch,
-            ["KernelVersion"] = HostFacts.KernelVersion,
-            ["BuildTime"] = BuildTime,
-        };
+        var version = EngineFacts();
+        version["Platform"] = new JsonObject { ["Name"] = $"Berth {KernelInfo.Version}" };
+        version["Components"] = components;
+        version["Version"] = KernelInfo.Version;
+        return version;
     }
+
+    /// <summary>The engine's facts, shown both at the top level of /version and in its Engine component.</summary>
+    private static JsonObject EngineFacts() => new()
+    {
+        ["ApiVersion"] = KernelInfo.ApiVersion,
+        ["MinAPIVersion"] = KernelInfo.MinApiVersion,
+        ["GitCommit"] = KernelInfo.GitCommit,
+        ["GoVersion"] = ".NET " + Environment.Version,
+        ["Os"] = "linux",
+        ["Arch"] = HostFacts.GoArch,
+        ["KernelVersion"] = HostFacts.KernelVersion,
+        ["BuildTime"] = BuildTime,
+    };
 
     private static string BuildTime => File.GetLastWriteTimeUtc(typeof(SystemInfo).Assembly.Location).ToString("O");
 
