@@ -39,7 +39,12 @@ public sealed class PluginStore(string root)
         foreach (var dir in Directory.EnumerateDirectories(Root))
         {
             var recordPath = Path.Combine(dir, RecordFile);
-            if (!File.Exists(recordPath)) continue;
+            if (!File.Exists(recordPath))
+            {
+                // An install interrupted before its record was written: the record is the commit point.
+                if (Path.GetFileName(dir) != "tmp") Directory.Delete(dir, recursive: true);
+                continue;
+            }
             InstalledPlugin? plugin;
             try
             {

@@ -12,6 +12,7 @@ public sealed class BerthdInstance : IAsyncDisposable
 {
     private readonly Process process;
     private readonly Task<string> log;
+    private bool rootHandedOver;
 
     private BerthdInstance(string root, Process process)
     {
@@ -81,6 +82,14 @@ public sealed class BerthdInstance : IAsyncDisposable
     public int? PluginPid(string name) =>
         Processes.Children(Pid).Where(c => c.CommandLine.Contains($"berth-plugin-host {name}", StringComparison.Ordinal)).Select(c => (int?)c.Pid).FirstOrDefault();
 
+    /// <summary>Stops this daemon and starts a new one on the same root (the data survives); dispose the new one.</summary>
+    public async Task<BerthdInstance> RestartAsync(params string[] extraArgs)
+    {
+        await StopAsync();
+        rootHandedOver = true;
+        return await StartInAsync(Root, extraArgs);
+    }
+
     /// <summary>Stops berthd by its PID (SIGTERM, then SIGKILL) and returns its log.</summary>
     public async Task<string> StopAsync()
     {
@@ -118,6 +127,7 @@ public sealed class BerthdInstance : IAsyncDisposable
             }
         }
         process.Dispose();
+        if (rootHandedOver) return;
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -9,22 +9,10 @@ public sealed class HangingPluginTests
     [Test]
     public async Task Info_StorageDriverHangs_CallTimesOutAndOtherCallsKeepAnswering()
     {
-        string root;
-        await using (var first = await BerthdInstance.StartAsync())
-        {
-            root = first.Root;
-            Assert.That((await first.DockerAsync("plugin", "create", "hanging", RepoPaths.TestPlugin("hanging"))).ExitCode, Is.Zero);
-            Assert.That((await first.DockerAsync("plugin", "enable", "hanging")).ExitCode, Is.Zero);
-            await first.StopAsync();
-            // Keep the root for the second daemon: move it out of the way of DisposeAsync.
-            var keep = root + ".keep";
-            Directory.Move(Path.Combine(root, "data"), keep);
-            root = keep;
-        }
-
-        var fresh = Directory.CreateTempSubdirectory("berth-it.").FullName;
-        Directory.Move(root, Path.Combine(fresh, "data"));
-        await using var daemon = await BerthdInstance.StartInAsync(fresh, "--storage-driver", "hang", "--plugin-call-timeout", "2");
+        await using var first = await BerthdInstance.StartAsync();
+        Assert.That((await first.DockerAsync("plugin", "create", "hanging", RepoPaths.TestPlugin("hanging"))).ExitCode, Is.Zero);
+        Assert.That((await first.DockerAsync("plugin", "enable", "hanging")).ExitCode, Is.Zero);
+        await using var daemon = await first.RestartAsync("--storage-driver", "hang", "--plugin-call-timeout", "2");
 
         Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("hanging") is not null, TimeSpan.FromSeconds(20)));
         var state = "";
