@@ -12,6 +12,9 @@ public static class RpcErrors
         {
             case BerthException b:
                 return b;
+            case RemoteMethodNotFoundException { ErrorCode: JsonRpcErrorCode.InvalidParams } invalid:
+                // StreamJsonRpc reports arguments that do not fit the method as "method not found" with InvalidParams.
+                return new BerthException(BerthErrorKind.InvalidParameter, $"{peer}: {method}: {invalid.Message}", exception);
             case RemoteMethodNotFoundException:
                 return new BerthException(BerthErrorKind.NotImplemented, $"{peer} does not implement {method}", exception);
             case RemoteInvocationException rie:

@@ -1,0 +1,114 @@
+using System.Reflection;
+using Berth.Sdk.Hosting.Server;
+using Berth.Sdk.Hosting.Wire;
+using Berth.Sdk.Kernel;
+using Berth.Sdk.Protocol;
+using Berth.Sdk.Tests.Support;
+using StreamJsonRpc;
+
+namespace Berth.Sdk.Tests.Server;
+
+public class PluginServerTests
+{
+    [Test]
+    public async Task ActivateAsync_LoadedPlugin_ReturnsNameVersionAndImplementedProtocols()
+    {
+        await using var pipe = PluginPipe.Start(_ => new TestDriver());
+
+        var answer = await AsyncAssert.Within(pipe.ActivateAsync());
+
+        Assert.That(answer.PluginName, Is.EqualTo(PluginPipe.Identity.Name));
+        Assert.That(answer.Version, Is.EqualTo(PluginPipe.Identity.Version));
+        Assert.That(answer.SdkVersion, Does.Match(@"^\d+\.\d+\.\d+$"));
+        Assert.That(answer.Implements, Is.EquivalentTo(new[] { "graphdriver/1.0", "logdriver/1.0" }));
+    }
+
+    [Test]
+    public async Task ActivateAsync_FactoryThrows_FailsWithTheLoadError()
+    {
+        await using var pipe = PluginPipe.Start(_ => throw new InvalidOperationException("missing libfoo.so"));
+
+        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
+
+        var error = RpcErrors.Translate(remote, "plugin test", "activation");
+        Assert.That(error.Kind, Is.EqualTo(BerthErrorKind.System));
+        Assert.That(error.Message, Does.Contain("test-driver:latest 1.2.3 failed to load")
+            .And.Contain("InvalidOperationException: missing libfoo.so"));
+        Assert.That(pipe.Log.ToString(), Does.Contain("plugin failed to load"));
+    }
+
+    [Test]
+    public async Task ActivateAsync_ConstructorThrowsViaReflection_ReportsTheInnerError()
+    {
+        await using var pipe = PluginPipe.Start(_ =>
+            throw new TargetInvocationException(new FileNotFoundException("Could not load Foo.dll")));
+
+        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
+
+        Assert.That(remote.Message, Does.Contain("FileNotFoundException: Could not load Foo.dll"));
+        Assert.That(remote.Message, Does.Not.Contain(nameof(TargetInvocationException)));
+    }
+
+    [Test]
+    public async Task ActivateAsync_PluginImplementsNoContract_FailsAsInvalidParameter()
+    {
+        await using var pipe = PluginPipe.Start(_ => new NotADriver());
+
+        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
+
+        var error = RpcErrors.Translate(remote, "plugin test", "activation");
+        Assert.That(error.Kind, Is.EqualTo(BerthErrorKind.InvalidParameter));
+        Assert.That(error.Message, Does.Contain("implements no Berth driver contract"));
+    }
+
+    [Test]
+    public async Task RunAsync_Factory_ReceivesAKernelHostClient()
+    {
+        IKernelHost? received = null;
+        await using var pipe = PluginPipe.Start(kernel =>
+        {
+            received = kernel;
+            return new TestDriver();
+        });
+
+        await AsyncAssert.Within(pipe.ActivateAsync());
+
+        Assert.That(received, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task RunAsync_ClientDisconnects_ReturnsAndDisposesPlugin()
+    {
+        var driver = new TestDriver();
+        var pipe = PluginPipe.Start(_ => driver);
+        await AsyncAssert.Within(pipe.ActivateAsync());
+
+        await pipe.DisposeAsync();
+
+        Assert.That(pipe.Server.IsCompletedSuccessfully, Is.True);
+        Assert.That(driver.Disposed, Is.True);
+    }
+
+    [Test]
+    public async Task ShutdownAsync_Answered_ServerEndsTheConnection()
+    {
+        var driver = new TestDriver();
+        await using var pipe = PluginPipe.Start(_ => driver);
+        await AsyncAssert.Within(pipe.ActivateAsync());
+
+        await AsyncAssert.Within(pipe.Control.ShutdownAsync(CancellationToken.None));
+
+        await AsyncAssert.Within(pipe.Server);
+        Assert.That(driver.Disposed, Is.True);
+        await AsyncAssert.Within(pipe.Client.Completion.ContinueWith(_ => { }, TaskScheduler.Default));
+    }
+
+    [Test]
+    public void Implemented_ObjectWithTwoContracts_ListsBoth()
+    {
+        var implemented = PluginServer.Implemented(new TestDriver());
+
+        Assert.That(implemented.Select(c => c.Protocol), Is.EquivalentTo(new[] { Protocols.GraphDriver, Protocols.LogDriver }));
+        Assert.That(PluginServer.Implemented(new NotADriver()), Is.Empty);
+    }
+}
