@@ -32,6 +32,7 @@ public sealed partial class PluginManager(
     private readonly ILogger logger = loggers.CreateLogger("plugins");
     private readonly Lock gate = new();
     private Dictionary<string, PluginEntry> entries = new(StringComparer.Ordinal);
+    private int disposed;
 
     public IReadOnlyList<PluginEntry> List()
     {
@@ -233,6 +234,8 @@ public sealed partial class PluginManager(
 
     public async ValueTask DisposeAsync()
     {
+        // berthd stops the plugins itself before the service container disposes this again.
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await Task.WhenAll(List().Where(e => e.Supervisor is not null).Select(e => e.Supervisor!.DisposeAsync().AsTask())).ConfigureAwait(false);
         operations.Dispose();
     }

@@ -37,6 +37,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
     private string? lastError;
     private DateTimeOffset? startedAt;
     private bool stopping;
+    private int disposed;
     private Task? healthLoop;
 
     public PluginSupervisor(
@@ -328,6 +329,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         PluginConnection? connection;
         lock (gate)
         {
+            if (stopping) return;
             stopping = true;
             connection = current;
             current = null;
@@ -341,6 +343,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await StopAsync().ConfigureAwait(false);
         lifetime.Dispose();
         swap.Dispose();

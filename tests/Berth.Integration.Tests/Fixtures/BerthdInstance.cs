@@ -26,6 +26,9 @@ public sealed class BerthdInstance : IAsyncDisposable
     public string Socket => Path.Combine(Root, "berth.sock");
     public string DataRoot => Path.Combine(Root, "data");
     public int Pid => process.Id;
+
+    /// <summary>The exit code once stopped (0 for a clean shutdown).</summary>
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
     public IReadOnlyDictionary<string, string> DockerEnv => new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix://{Socket}" };
 
     public static Task<BerthdInstance> StartAsync(params string[] extraArgs) => StartInAsync(null, extraArgs);

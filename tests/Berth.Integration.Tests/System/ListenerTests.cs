@@ -41,7 +41,8 @@ public sealed class ListenerTests
         {
             Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("json-log") is not null, TimeSpan.FromSeconds(20)));
             var hosts = Processes.Children(daemon.Pid).Select(c => c.Pid).ToList();
-            await daemon.StopAsync();
+            var log = await daemon.StopAsync();
+            Assert.That(daemon.ExitCode, Is.Zero, "clean shutdown: " + log);
             Assert.That(File.Exists(daemon.Socket), Is.False);
             Assert.That(File.Exists(Path.Combine(daemon.Root, "berthd.pid")), Is.False);
             Assert.That(hosts.Where(p => Directory.Exists($"/proc/{p}")), Is.Empty, "plugin hosts stop with the daemon");
