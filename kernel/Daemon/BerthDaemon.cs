@@ -74,6 +74,7 @@ public static class BerthDaemon
         await using var pidfile = await PidFile.CreateAsync(config.Pidfile, CancellationToken.None).ConfigureAwait(false);
 
         var holder = new DaemonConfigHolder(config, commandLine);
+        var startup = global::System.Diagnostics.Stopwatch.StartNew();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(Log.Logger, dispose: false);
@@ -100,8 +101,10 @@ public static class BerthDaemon
         builder.Services.AddSingleton<SystemInfo>();
 
         await using var app = builder.Build();
+        Log.Debug("start-up: host built after {Ms} ms", startup.ElapsedMilliseconds);
         var plugins = app.Services.GetRequiredService<PluginManager>();
         await plugins.LoadAsync(Path.Combine(AppContext.BaseDirectory, "plugins"), CancellationToken.None).ConfigureAwait(false);
+        Log.Debug("start-up: plugin store loaded after {Ms} ms", startup.ElapsedMilliseconds);
         app.Services.GetRequiredService<DriverSelection>();
 
         app.UseMiddleware<ApiMiddleware>();
@@ -119,7 +122,9 @@ public static class BerthDaemon
 
         await app.StartAsync().ConfigureAwait(false);
         ListenerSetup.SecureSockets(config, hosts);
-        Log.Information("berthd {Version} listening on {Hosts}, data root {DataRoot}", KernelInfo.Version, string.Join(", ", hosts), config.DataRoot);
+        Log.Information("berthd {Version} listening on {Hosts}, data root {DataRoot} (ready in {Ms} ms, {Since} ms after exec)",
+            KernelInfo.Version, string.Join(", ", hosts), config.DataRoot, startup.ElapsedMilliseconds,
+            (long)(DateTime.Now - global::System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds);
         foreach (var key in config.IgnoredKeys) Log.Warning("daemon.json key {Key} is accepted but not used by Berth yet", key);
         events.Publish("daemon", "start", identity.Id, new Dictionary<string, string> { ["name"] = identity.Name });
 
