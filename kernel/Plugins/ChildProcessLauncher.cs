@@ -101,9 +101,20 @@ public sealed class ChildProcessLauncher(string hostExecutable, ILoggerFactory l
         public async ValueTask DisposeAsync()
         {
             Kill();
-            await Exited.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            await Transport.DisposeAsync().ConfigureAwait(false);
-            process.Dispose();
+            try
+            {
+                // A grandchild holding stderr open could keep Exited pending; never let that block the supervisor.
+                await Exited.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Killed already; the log pump ends when the last writer goes.
+            }
+            finally
+            {
+                await Transport.DisposeAsync().ConfigureAwait(false);
+                process.Dispose();
+            }
         }
     }
 }

@@ -50,18 +50,28 @@ public sealed class PluginConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(expected);
         var process = await launcher.LaunchAsync(spec, cancellationToken).ConfigureAwait(false);
-        var rpc = RpcConnection.Create(process.Transport);
-        ContractBinding.AddTarget(rpc.Rpc, typeof(IKernelHost), KernelWire.KernelHostPrefix, kernel);
-        var control = ContractBinding.Attach<IPluginControl>(rpc.Rpc, WireNames.ControlPrefix);
-        rpc.Rpc.StartListening();
-        var connection = new PluginConnection(process, rpc, control, spec);
+        PluginConnection connection;
+        try
+        {
+            var rpc = RpcConnection.Create(process.Transport);
+            ContractBinding.AddTarget(rpc.Rpc, typeof(IKernelHost), KernelWire.KernelHostPrefix, kernel);
+            var control = ContractBinding.Attach<IPluginControl>(rpc.Rpc, WireNames.ControlPrefix);
+            rpc.Rpc.StartListening();
+            connection = new PluginConnection(process, rpc, control, spec);
+        }
+        catch
+        {
+            await process.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         try
         {
             var request = new ActivationRequest(KernelInfo.Version, Protocols.All.Select(c => c.Protocol.ToString()).ToList());
             using var deadline = new CancellationTokenSource(timeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-            var activation = control.ActivateAsync(request, linked.Token);
+            var activation = connection.Control.ActivateAsync(request, linked.Token);
             var finished = await Task.WhenAny(activation, process.Exited, Task.Delay(Timeout.InfiniteTimeSpan, linked.Token)).ConfigureAwait(false);
+            if (finished != activation) _ = activation.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed, not awaited
             if (finished == process.Exited)
                 throw new BerthException(BerthErrorKind.System, $"plugin {spec.Name} {spec.Version} exited with code {await process.Exited.ConfigureAwait(false)} during activation{Tail(process)}");
             if (finished != activation)
@@ -133,7 +143,13 @@ public sealed class PluginConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Process.Kill();
-        await Rpc.DisposeAsync().ConfigureAwait(false);
-        await Process.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await Rpc.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await Process.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

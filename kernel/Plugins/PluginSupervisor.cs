@@ -77,21 +77,26 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
     /// <summary>Starts the plugin. With <paramref name="throwOnFailure"/> a failed start is the caller's error; otherwise it is reported and retried with backoff.</summary>
     public async Task StartAsync(bool throwOnFailure, CancellationToken cancellationToken)
     {
-        lock (gate) status = PluginStatus.Starting;
+        PluginLaunchSpec launch;
+        lock (gate)
+        {
+            status = PluginStatus.Starting;
+            launch = spec;
+        }
         try
         {
-            var connection = await ConnectAsync(spec, cancellationToken).ConfigureAwait(false);
-            Install(connection);
+            await InstallAsync(await ConnectAsync(launch, expected, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BerthException or IOException or System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            var error = AsBerth(ex);
             lock (gate)
             {
-                lastError = ex.Message;
+                lastError = error.Message;
                 status = throwOnFailure ? PluginStatus.Stopped : PluginStatus.Restarting;
             }
-            if (throwOnFailure) throw;
-            LogStartFailed(logger, Name, ex.Message);
+            if (throwOnFailure) throw error;
+            LogStartFailed(logger, Name, error.Message);
             _ = RestartLoopAsync();
         }
         healthLoop ??= HealthLoopAsync();
@@ -109,7 +114,6 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             var connection = await WaitForConnectionAsync(call, limit, deadline, linked.Token, cancellationToken, failed).ConfigureAwait(false);
-            connection.Enter();
             try
             {
                 return await connection.Rpc.Rpc
@@ -147,7 +151,12 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             lock (gate)
             {
                 if (stopping) throw BerthException.Unavailable($"plugin {Name} is not enabled");
-                if (current is not null && !ReferenceEquals(current, failed)) return current;
+                if (current is not null && !ReferenceEquals(current, failed))
+                {
+                    // Counted under the lock, so an upgrade that swaps `current` drains this call before stopping its process.
+                    current.Enter();
+                    return current;
+                }
                 // The connection that just lost this call stays current until WatchAsync retires it: wait for that, then for its successor.
                 retiring = current is not null;
                 signal = retiring ? current!.Retired.Task : available.Task;
@@ -164,7 +173,9 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             if (retiring) continue;
             lock (gate)
             {
-                return current ?? throw BerthException.Unavailable($"plugin {Name} is unavailable: {lastError ?? "restarting"}");
+                if (current is null) throw BerthException.Unavailable($"plugin {Name} is unavailable: {lastError ?? "restarting"}");
+                current.Enter();
+                return current;
             }
         }
     }
@@ -177,16 +188,13 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         await swap.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = await ConnectAsync(next, cancellationToken).ConfigureAwait(false);
-            PluginConnection? old;
+            var connection = await ConnectAsync(next, nextProtocols, cancellationToken).ConfigureAwait(false);
             lock (gate)
             {
-                old = current;
                 spec = next;
                 expected = nextProtocols;
             }
-            Install(connection);
-            if (old is not null) _ = RetireAsync(old);
+            await InstallAsync(connection).ConfigureAwait(false);
         }
         finally
         {
@@ -196,32 +204,71 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
 
     private async Task RetireAsync(PluginConnection old)
     {
-        var drainUntil = time.GetUtcNow() + DrainLimit;
-        while (old.InFlight > 0 && time.GetUtcNow() < drainUntil)
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time).ConfigureAwait(false);
-        await old.StopAsync(StopGrace, time).ConfigureAwait(false);
+        try
+        {
+            var drainUntil = time.GetUtcNow() + DrainLimit;
+            while (old.InFlight > 0 && time.GetUtcNow() < drainUntil)
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time).ConfigureAwait(false);
+            await old.StopAsync(StopGrace, time).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogBackgroundFailure(logger, Name, "retiring the previous process", ex);
+        }
     }
 
-    private Task<PluginConnection> ConnectAsync(PluginLaunchSpec launch, CancellationToken cancellationToken) =>
-        PluginConnection.StartAsync(launcher, launch, expected, kernel, timeouts().Activation, time, cancellationToken);
+    private Task<PluginConnection> ConnectAsync(PluginLaunchSpec launch, IReadOnlyList<ProtocolId> protocols, CancellationToken cancellationToken) =>
+        PluginConnection.StartAsync(launcher, launch, protocols, kernel, timeouts().Activation, time, cancellationToken);
 
-    private void Install(PluginConnection connection)
+    /// <summary>Makes <paramref name="connection"/> the serving one; the one it replaces is drained and stopped. A stopped supervisor refuses it.</summary>
+    private async Task InstallAsync(PluginConnection connection)
     {
         TaskCompletionSource signal;
+        PluginConnection? replaced;
         lock (gate)
         {
-            current = connection;
-            status = PluginStatus.Running;
-            startedAt = time.GetUtcNow();
-            lastError = null;
-            signal = available;
+            if (stopping)
+            {
+                replaced = null;
+                signal = null!;
+            }
+            else
+            {
+                replaced = current;
+                current = connection;
+                status = PluginStatus.Running;
+                startedAt = time.GetUtcNow();
+                lastError = null;
+                signal = available;
+            }
+        }
+        if (signal is null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw BerthException.Unavailable($"plugin {Name} was stopped while it started");
         }
         signal.TrySetResult();
         LogRunning(logger, Name, connection.Activation.Version, connection.Process.Pid);
         _ = WatchAsync(connection);
+        if (replaced is not null) _ = RetireAsync(replaced);
     }
 
+    private static BerthException AsBerth(Exception ex) =>
+        ex as BerthException ?? new BerthException(BerthErrorKind.System, $"{ex.GetType().Name}: {ex.Message}", ex);
+
     private async Task WatchAsync(PluginConnection connection)
+    {
+        try
+        {
+            await WatchOnceAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogBackgroundFailure(logger, Name, "handling the end of its process", ex);
+        }
+    }
+
+    private async Task WatchOnceAsync(PluginConnection connection)
     {
         await connection.Ended.ConfigureAwait(false);
         TimeSpan uptime;
@@ -244,8 +291,14 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         LogCrashed(logger, Name, connection.Process.Pid, exitCode);
         publish("crash", Attributes(("pid", connection.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("exitCode", exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        await connection.DisposeAsync().ConfigureAwait(false);
-        await RestartLoopAsync(uptime).ConfigureAwait(false);
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await RestartLoopAsync(uptime).ConfigureAwait(false);
+        }
     }
 
     private async Task RestartLoopAsync(TimeSpan uptime = default)
@@ -256,27 +309,40 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             try
             {
                 await Task.Delay(delay, time, lifetime.Token).ConfigureAwait(false);
-                var connection = await ConnectAsync(spec, lifetime.Token).ConfigureAwait(false);
-                if (lifetime.IsCancellationRequested)
+                // Restarts and upgrades take turns: whichever comes second sees the other's process serving.
+                await swap.WaitAsync(lifetime.Token).ConfigureAwait(false);
+                try
                 {
-                    await connection.DisposeAsync().ConfigureAwait(false);
+                    PluginLaunchSpec launch;
+                    IReadOnlyList<ProtocolId> protocols;
+                    lock (gate)
+                    {
+                        if (current is not null) return;
+                        launch = spec;
+                        protocols = expected;
+                    }
+                    var connection = await ConnectAsync(launch, protocols, lifetime.Token).ConfigureAwait(false);
+                    await InstallAsync(connection).ConfigureAwait(false);
+                    int count;
+                    lock (gate) count = restartCount;
+                    publish("restart", Attributes(("pid", connection.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        ("restartCount", count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                     return;
                 }
-                Install(connection);
-                int count;
-                lock (gate) count = restartCount;
-                publish("restart", Attributes(("pid", connection.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    ("restartCount", count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-                return;
+                finally
+                {
+                    swap.Release();
+                }
             }
-            catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+            catch (Exception) when (lifetime.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is BerthException or IOException or System.ComponentModel.Win32Exception)
+            catch (Exception ex)
             {
-                lock (gate) lastError = ex.Message;
-                LogStartFailed(logger, Name, ex.Message);
+                var error = AsBerth(ex);
+                lock (gate) lastError = error.Message;
+                LogStartFailed(logger, Name, error.Message);
                 delay = backoff.Next(TimeSpan.Zero);
             }
         }
@@ -309,7 +375,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
                 await connection.Control.PingAsync(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
                 failures = 0;
             }
-            catch (Exception ex) when (ex is OperationCanceledException or RemoteInvocationException or ConnectionLostException or ObjectDisposedException)
+            catch (Exception ex) when (!lifetime.IsCancellationRequested)
             {
                 failures++;
                 LogPingFailed(logger, Name, failures, ex.Message);
@@ -369,6 +435,9 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "plugin {Name} missed ping {Count}: {Error}")]
     private static partial void LogPingFailed(ILogger logger, string name, int count, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "plugin {Name}: failed while {What}")]
+    private static partial void LogBackgroundFailure(ILogger logger, string name, string what, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "plugin {Name} lost its process during {Method}; retrying the idempotent call once")]
     private static partial void LogRetrying(ILogger logger, string name, string method);
