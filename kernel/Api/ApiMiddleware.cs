@@ -10,7 +10,7 @@ namespace Berth.Kernel.Api;
 /// Every request: moby's response headers, the <c>/vX.Y</c> prefix checked and stripped (unprefixed = newest),
 /// and errors turned into Docker's JSON error bodies with the status of their error class.
 /// </summary>
-public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddleware> logger)
+public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddleware> logger, Config.DaemonConfigHolder config)
 {
     public const string VersionItem = "api-version";
     private static readonly Version Min = Version.Parse(KernelInfo.MinApiVersion);
@@ -23,7 +23,7 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
         headers["Server"] = $"Docker/{KernelInfo.Version} (linux)";
         headers["Api-Version"] = KernelInfo.ApiVersion;
         headers["Ostype"] = "linux";
-        headers["Docker-Experimental"] = "false";
+        headers["Docker-Experimental"] = config.Current.Experimental ? "true" : "false";
 
         var path = context.Request.Path.Value ?? "/";
         var match = VersionPrefix().Match(path);
@@ -64,6 +64,10 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
             var status = ex.Kind.ToHttpStatus();
             if (status >= 500) LogServerError(logger, context.Request.Method, path, ex.Message);
             await ApiJson.WriteErrorAsync(context, status, ex.Message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && ex is global::System.Text.Json.JsonException or BadHttpRequestException)
+        {
+            await ApiJson.WriteErrorAsync(context, 400, $"invalid request body: {ex.Message}").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

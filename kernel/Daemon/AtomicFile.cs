@@ -3,14 +3,17 @@ namespace Berth.Kernel.Daemon;
 /// <summary>Metadata writes that leave the old or the new content after a crash, never a torn file.</summary>
 public static class AtomicFile
 {
-    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <param name="mode">Permissions of the new file: owner-only by default (records may hold settings such as credentials).</param>
+    public static async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken,
+        UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
     {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, UnixCreateMode = mode };
+            await using (var stream = new FileStream(temp, options))
             {
                 await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);

@@ -69,7 +69,7 @@ public static class BerthDaemon
     private static async Task<int> ServeAsync(DaemonConfig config, CommandLine commandLine)
     {
         var hosts = ListenerSetup.Validate(config);
-        Directory.CreateDirectory(config.DataRoot);
+        Directory.CreateDirectory(config.DataRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
         Directory.CreateDirectory(config.ExecRoot);
         await using var pidfile = await PidFile.CreateAsync(config.Pidfile, CancellationToken.None).ConfigureAwait(false);
 
@@ -116,7 +116,7 @@ public static class BerthDaemon
         using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true; // SIGHUP means reload, not exit
-            Reload(holder);
+            if (Reload(holder)) events.Publish("daemon", "reload", identity.Id, new Dictionary<string, string> { ["name"] = identity.Name });
         });
         holder.Reloaded += (_, c) => DaemonLogging.Apply(c.Debug, c.LogLevel);
 
@@ -138,17 +138,19 @@ public static class BerthDaemon
         return 0;
     }
 
-    private static void Reload(DaemonConfigHolder holder)
+    private static bool Reload(DaemonConfigHolder holder)
     {
         try
         {
             var needRestart = holder.Reload();
             Log.Information("configuration reloaded from {File}", holder.Current.ConfigFile ?? "flags");
             foreach (var key in needRestart) Log.Warning("{Key} changed but takes effect only after a restart", key);
+            return true;
         }
         catch (ConfigException ex)
         {
             Log.Error("configuration reload failed, keeping the running configuration: {Message}", ex.Message);
+            return false;
         }
     }
 }

@@ -9,7 +9,8 @@ namespace Berth.Kernel.Daemon;
 /// <summary>What plugins may ask of berthd, served to each of them on its own connection.</summary>
 public sealed class KernelHostService(DaemonConfigHolder config, EventsService events, DaemonIdentity identity) : IKernelHost
 {
-    private static readonly HashSet<string> PublishableTypes = ["network", "service", "node", "secret", "config", "volume", "plugin"];
+    // Not "plugin": those events are the supervisor's record of crashes and restarts, which a plugin must not forge.
+    private static readonly HashSet<string> PublishableTypes = ["network", "service", "node", "secret", "config", "volume"];
 
     public Task<DaemonDescription> DescribeAsync(CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ public sealed class PidFile : IAsyncDisposable
         if (File.Exists(path) && int.TryParse((await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim(), out var pid)
             && pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}"))
             throw new ConfigException($"pid file found, ensure berthd is not running or delete {path} (process {pid} is alive)");
-        await AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}"), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}"), cancellationToken,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead).ConfigureAwait(false);
         return new PidFile(path);
     }
 

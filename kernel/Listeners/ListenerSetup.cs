@@ -24,6 +24,7 @@ public static class ListenerSetup
             if (!config.TlsVerify && !host.IsLoopback)
                 throw new ConfigException($"refusing to listen on {host} without --tlsverify: anyone who reaches it would control this host as root; use --tlsverify with --tlscacert, --tlscert and --tlskey, or a unix socket");
         }
+        if (hosts.Any(h => h.Scheme == "tcp") && (config.TlsVerify || config.Tls)) _ = Tls(config); // bad certificate files stop start-up with their names
         foreach (var host in hosts.Where(h => h.Scheme == "unix"))
         {
             if (File.Exists(host.Address) && IsServed(host.Address))
@@ -83,12 +84,20 @@ public static class ListenerSetup
 
     private static HttpsConnectionAdapterOptions Tls(DaemonConfig config)
     {
-        var certificate = X509Certificate2.CreateFromPemFile(config.TlsCert, config.TlsKey);
+        X509Certificate2 certificate;
+        var ca = new X509Certificate2Collection();
+        try
+        {
+            certificate = X509Certificate2.CreateFromPemFile(config.TlsCert, config.TlsKey);
+            if (config.TlsVerify) ca.ImportFromPemFile(config.TlsCaCert);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new ConfigException($"invalid TLS configuration (tlscert {config.TlsCert}, tlskey {config.TlsKey}, tlscacert {config.TlsCaCert}): {ex.Message}");
+        }
         var options = new HttpsConnectionAdapterOptions { ServerCertificate = certificate };
         if (config.TlsVerify)
         {
-            var ca = new X509Certificate2Collection();
-            ca.ImportFromPemFile(config.TlsCaCert);
             options.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
             options.ClientCertificateValidation = (client, _, _) =>
             {
@@ -96,6 +105,7 @@ public static class ListenerSetup
                 chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                 chain.ChainPolicy.CustomTrustStore.AddRange(ca);
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")); // clientAuth
                 return chain.Build(client);
             };
         }

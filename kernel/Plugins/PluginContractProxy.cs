@@ -49,14 +49,15 @@ public class PluginContractProxy<T> : DispatchProxy where T : class
             resultType = method.ReturnType.GetGenericArguments()[0];
         else throw new NotSupportedException($"{typeof(T).Name}.{method.Name} must return Task or Task<T>");
 
-        var send = typeof(PluginContractProxy<T>).GetMethod(nameof(SendAsync), BindingFlags.NonPublic | BindingFlags.Instance)!
-            .MakeGenericMethod(resultType);
+        var send = (Func<PluginContractProxy<T>, CallOptions, object?[], CancellationToken, Task>)Delegate.CreateDelegate(
+            typeof(Func<PluginContractProxy<T>, CallOptions, object?[], CancellationToken, Task>),
+            typeof(PluginContractProxy<T>).GetMethod(nameof(SendAsync), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(resultType));
         // A Task<object> stands in for a plain Task: callers only await it.
         return (proxy, args) =>
         {
             var token = hasToken && args[^1] is CancellationToken ct ? ct : CancellationToken.None;
             var payload = hasToken ? args[..^1] : args;
-            return send.Invoke(proxy, [options, payload, token])!;
+            return send(proxy, options, payload, token);
         };
     }
 
@@ -67,7 +68,7 @@ public class PluginContractProxy<T> : DispatchProxy where T : class
         {
             supervisor = resolve();
         }
-        catch (BerthException ex)
+        catch (Exception ex)
         {
             return Task.FromException<TResult>(ex);
         }

@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using Berth.Sdk;
 using Berth.Sdk.Hosting.Packages;
 
@@ -11,57 +9,41 @@ public sealed partial class PluginManager
     /// <c>docker plugin create NAME DIR</c>: unpacks the package tar, validates it, and proves it loads by activating
     /// it once in a throw-away process. A package that fails any step is refused and nothing installed is touched.
     /// </summary>
-    public Task<PluginEntry> CreateAsync(string name, Stream tar, CancellationToken cancellationToken) => SerializedAsync(async () =>
+    public async Task<PluginEntry> CreateAsync(string name, Stream tar, CancellationToken cancellationToken)
     {
         var normalized = PluginNames.Normalize(name);
-        if (List().Any(e => e.Plugin.Name == normalized))
-            throw BerthException.Conflict($"plugin \"{normalized}\" already exists");
         var staging = store.TempDirectory();
         try
         {
-            await ExtractAsync(tar, staging, cancellationToken).ConfigureAwait(false);
+            // Unpack and prove the package outside the registry lock: an upload may be slow.
+            await PackageArchive.ExtractAsync(tar, staging, cancellationToken).ConfigureAwait(false);
             var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
             await ProveLoadsAsync(normalized, package, cancellationToken).ConfigureAwait(false);
-            var id = NewId();
-            var stored = store.AddVersion(id, package, move: true);
-            var record = new InstalledPlugin(id, normalized, Enabled: false, stored.Version, normalized, [], time.GetUtcNow());
-            try
+            return await SerializedAsync(async () =>
             {
-                await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                store.Delete(id);
-                throw;
-            }
-            var entry = new PluginEntry(record, stored, null, null);
-            Put(entry);
-            Publish(record, "create");
-            return entry;
+                if (List().Any(e => e.Plugin.Name == normalized))
+                    throw BerthException.Conflict($"plugin \"{normalized}\" already exists");
+                var id = NewId();
+                var stored = store.AddVersion(id, package, move: true);
+                var record = new InstalledPlugin(id, normalized, Enabled: false, stored.Version, normalized, [], time.GetUtcNow());
+                try
+                {
+                    await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    store.Delete(id);
+                    throw;
+                }
+                var entry = new PluginEntry(record, stored, null, null);
+                Put(entry);
+                Publish(record, "create");
+                return entry;
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
-    }, cancellationToken);
-
-    private static async Task ExtractAsync(Stream tar, string destination, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(destination);
-        var buffered = new BufferedStream(tar, 64 * 1024);
-        var magic = new byte[2];
-        var read = await buffered.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read == 0) throw BerthException.Invalid("the plugin context is empty: expected a tar of config.json and rootfs/");
-        // BufferedStream cannot rewind a network stream; chain the two bytes back in front.
-        var body = new ConcatenatedStream(magic.AsMemory(0, read), buffered);
-        Stream source = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(body, CompressionMode.Decompress) : body;
-        try
-        {
-            await TarFile.ExtractToDirectoryAsync(source, destination, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException)
-        {
-            throw BerthException.Invalid($"the plugin context is not a valid tar archive: {ex.Message}");
         }
     }
 
@@ -92,10 +74,18 @@ public sealed partial class PluginManager
         if (entry.Plugin.Enabled) throw BerthException.Conflict($"plugin {entry.Plugin.Name} is already enabled");
         if (entry.Package is null) throw BerthException.Invalid($"plugin {entry.Plugin.Name} is broken: {entry.Error}");
         var enabled = entry with { Plugin = entry.Plugin with { Enabled = true } };
-        await StartSupervisorAsync(enabled, throwOnFailure: true, cancellationToken).ConfigureAwait(false);
         await store.SaveAsync(enabled.Plugin, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            enabled = await StartSupervisorAsync(enabled, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.SaveAsync(entry.Plugin, CancellationToken.None).ConfigureAwait(false); // it did not start: disabled on disk too
+            throw;
+        }
         Publish(enabled.Plugin, "enable");
-        return Get(entry.Plugin.Id);
+        return enabled;
     }, cancellationToken);
 
     /// <summary><c>docker plugin disable</c>: stops the process; calls to it then fail as unavailable.</summary>
@@ -103,12 +93,13 @@ public sealed partial class PluginManager
     {
         var entry = Get(nameOrId);
         if (!entry.Plugin.Enabled) throw BerthException.Conflict($"plugin {entry.Plugin.Name} is already disabled");
-        var disabled = entry with { Plugin = entry.Plugin with { Enabled = false }, Supervisor = null };
-        await store.SaveAsync(disabled.Plugin, cancellationToken).ConfigureAwait(false);
-        Put(disabled);
-        if (entry.Supervisor is not null) await entry.Supervisor.DisposeAsync().ConfigureAwait(false);
-        Publish(disabled.Plugin, "disable");
-        return disabled;
+        var disabledRecord = entry.Plugin with { Enabled = false };
+        await store.SaveAsync(disabledRecord, cancellationToken).ConfigureAwait(false);
+        // Read and clear the supervisor in one step: a lazy start racing this disable cannot leave a process behind.
+        var was = Swap(entry.Plugin.Id, e => e with { Plugin = disabledRecord, Supervisor = null });
+        if (was.Supervisor is not null) await was.Supervisor.DisposeAsync().ConfigureAwait(false);
+        Publish(disabledRecord, "disable");
+        return Get(entry.Plugin.Id);
     }, cancellationToken);
 
     /// <summary><c>docker plugin rm</c>: an enabled plugin needs <paramref name="force"/>.</summary>
@@ -117,9 +108,9 @@ public sealed partial class PluginManager
         var entry = Get(nameOrId);
         if (entry.Plugin.Enabled && !force)
             throw BerthException.Conflict($"plugin {entry.Plugin.Name} is enabled: disable it first or use --force");
-        if (entry.Supervisor is not null) await entry.Supervisor.DisposeAsync().ConfigureAwait(false);
+        var was = Swap(entry.Plugin.Id, _ => null);
+        if (was.Supervisor is not null) await was.Supervisor.DisposeAsync().ConfigureAwait(false);
         store.Delete(entry.Plugin.Id);
-        Drop(entry.Plugin.Id);
         Publish(entry.Plugin, "remove");
         return true;
     }, cancellationToken);
@@ -169,15 +160,17 @@ public sealed partial class PluginManager
             ? throw BerthException.Conflict($"plugin {entry.Plugin.Name} already runs version {source.Version}")
             : store.AddVersion(entry.Plugin.Id, source, move: false);
         var record = entry.Plugin with { ActiveVersion = stored.Version, PluginReference = PluginNames.Normalize(remote) };
+        await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
         try
         {
             // A running plugin is swapped hot; a disabled or not yet started one simply starts on the new version.
             if (entry.Supervisor is not null)
                 await entry.Supervisor.UpgradeAsync(LaunchSpec(record, stored), stored.Protocols, cancellationToken).ConfigureAwait(false);
-            await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
+            // The old version keeps serving: put its record back, then drop the new files.
+            await store.SaveAsync(entry.Plugin, CancellationToken.None).ConfigureAwait(false);
             if (!existed) Directory.Delete(store.VersionDirectory(entry.Plugin.Id, stored.Version), recursive: true);
             throw;
         }

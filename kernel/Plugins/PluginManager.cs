@@ -33,6 +33,7 @@ public sealed partial class PluginManager(
     private readonly Lock gate = new();
     private Dictionary<string, PluginEntry> entries = new(StringComparer.Ordinal);
     private int disposed;
+    private Task? startup;
 
     public IReadOnlyList<PluginEntry> List()
     {
@@ -62,11 +63,27 @@ public sealed partial class PluginManager(
     }
 
     /// <summary>Starts every enabled plugin except lazily started kinds, in parallel; a failure is reported and retried, not fatal.</summary>
-    public Task StartEnabledAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(List()
-            .Where(e => e.Plugin.Enabled && e.Package is not null && e.Supervisor is null)
-            .Where(e => !e.Package!.Protocols.All(p => LazyKinds.Contains(p.Kind)))
-            .Select(e => StartSupervisorAsync(e, throwOnFailure: false, cancellationToken)));
+    public Task StartEnabledAsync(CancellationToken cancellationToken)
+    {
+        var starts = new List<Task>();
+        foreach (var entry in List().Where(e => e.Plugin.Enabled && e.Package is not null && !e.Package.Protocols.All(p => LazyKinds.Contains(p.Kind))))
+        {
+            PluginSupervisor supervisor;
+            bool created;
+            try
+            {
+                (supervisor, created) = AttachSupervisor(entry.Plugin.Id);
+            }
+            catch (BerthException)
+            {
+                continue; // disabled or removed meanwhile
+            }
+            if (created) starts.Add(supervisor.StartAsync(throwOnFailure: false, cancellationToken));
+        }
+        var all = Task.WhenAll(starts);
+        lock (gate) startup = all;
+        return all;
+    }
 
     private async Task InstallBundledAsync(string bundledDirectory, CancellationToken cancellationToken)
     {
@@ -142,38 +159,43 @@ public sealed partial class PluginManager(
     /// <summary>The supervisor of an enabled plugin, started on first use for lazily started kinds.</summary>
     public PluginSupervisor ServingSupervisor(string pluginId)
     {
-        PluginEntry entry;
+        var (supervisor, created) = AttachSupervisor(pluginId);
+        if (created) _ = supervisor.StartAsync(throwOnFailure: false, CancellationToken.None);
+        return supervisor;
+    }
+
+    /// <summary>Returns the plugin's supervisor, recording a new (not yet started) one if it has none, in one locked step.</summary>
+    private (PluginSupervisor Supervisor, bool Created) AttachSupervisor(string pluginId)
+    {
         lock (gate)
         {
-            if (!entries.TryGetValue(pluginId, out entry!)) throw BerthException.NotFound($"plugin {pluginId} not found");
-        }
-        if (!entry.Plugin.Enabled) throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is disabled");
-        if (entry.Supervisor is not null) return entry.Supervisor;
-        if (entry.Package is null) throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is broken: {entry.Error}");
-        lock (gate)
-        {
-            entry = entries[pluginId];
-            if (entry.Supervisor is not null) return entry.Supervisor;
-            var supervisor = NewSupervisor(entry.Plugin, entry.Package!);
-            entries[pluginId] = entry with { Supervisor = supervisor };
-            _ = supervisor.StartAsync(throwOnFailure: false, CancellationToken.None);
-            return supervisor;
+            if (disposed != 0) throw BerthException.Unavailable("berthd is shutting down");
+            if (!entries.TryGetValue(pluginId, out var entry)) throw BerthException.NotFound($"plugin {pluginId} not found");
+            if (!entry.Plugin.Enabled) throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is disabled");
+            if (entry.Supervisor is not null) return (entry.Supervisor, false);
+            if (entry.Package is null) throw BerthException.Unavailable($"plugin {entry.Plugin.Name} is broken: {entry.Error}");
+            var supervisor = NewSupervisor(entry.Plugin, entry.Package);
+            SetLocked(entry with { Supervisor = supervisor });
+            return (supervisor, true);
         }
     }
 
-    private async Task StartSupervisorAsync(PluginEntry entry, bool throwOnFailure, CancellationToken cancellationToken)
+    /// <summary>Starts a supervisor for an entry being enabled; it is recorded only once its process answers.</summary>
+    private async Task<PluginEntry> StartSupervisorAsync(PluginEntry entry, CancellationToken cancellationToken)
     {
         var supervisor = NewSupervisor(entry.Plugin, entry.Package!);
         try
         {
-            await supervisor.StartAsync(throwOnFailure, cancellationToken).ConfigureAwait(false);
+            await supervisor.StartAsync(throwOnFailure: true, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await supervisor.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        Put(entry with { Supervisor = supervisor });
+        var started = entry with { Supervisor = supervisor };
+        Put(started);
+        return started;
     }
 
     private PluginSupervisor NewSupervisor(InstalledPlugin plugin, PluginPackage package) =>
@@ -193,20 +215,31 @@ public sealed partial class PluginManager(
 
     private void Put(PluginEntry entry)
     {
-        lock (gate)
-        {
-            var next = new Dictionary<string, PluginEntry>(entries, StringComparer.Ordinal) { [entry.Plugin.Id] = entry };
-            entries = next;
-        }
+        lock (gate) SetLocked(entry);
     }
 
-    private void Drop(string id)
+    // Copy-on-write: List() hands out snapshots while the registry changes.
+    private void SetLocked(PluginEntry entry) =>
+        entries = new Dictionary<string, PluginEntry>(entries, StringComparer.Ordinal) { [entry.Plugin.Id] = entry };
+
+    /// <summary>Changes an entry from its current value in one locked step; returns what it was.</summary>
+    private PluginEntry Swap(string id, Func<PluginEntry, PluginEntry?> change)
     {
         lock (gate)
         {
-            var next = new Dictionary<string, PluginEntry>(entries, StringComparer.Ordinal);
-            next.Remove(id);
-            entries = next;
+            var old = entries.TryGetValue(id, out var e) ? e : throw BerthException.NotFound($"plugin {id} not found");
+            var next = change(old);
+            if (next is null)
+            {
+                var without = new Dictionary<string, PluginEntry>(entries, StringComparer.Ordinal);
+                without.Remove(id);
+                entries = without;
+            }
+            else
+            {
+                SetLocked(next);
+            }
+            return old;
         }
     }
 
@@ -235,9 +268,16 @@ public sealed partial class PluginManager(
     public async ValueTask DisposeAsync()
     {
         // berthd stops the plugins itself before the service container disposes this again.
-        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+        Task? starting;
+        lock (gate)
+        {
+            if (disposed != 0) return;
+            disposed = 1;
+            starting = startup;
+        }
+        await operations.WaitAsync().ConfigureAwait(false); // let a running verb finish; none starts after this
+        if (starting is not null) await starting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Task.WhenAll(List().Where(e => e.Supervisor is not null).Select(e => e.Supervisor!.DisposeAsync().AsTask())).ConfigureAwait(false);
-        operations.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "plugin {Name} is broken: {Error}")]

@@ -17,10 +17,8 @@ internal static class IsolatedPluginLoader
     {
         var supported = Protocols.All.ToDictionary(c => c.Protocol.Kind, c => c.Protocol.Major);
         var package = PluginPackage.Load(args.Package, supported);
-        var loader = PluginLoader.CreateFromAssemblyFile(
-            package.AssemblyPath,
-            sharedTypes: [typeof(BerthPluginAttribute)],
-            configure: config => config.PreferSharedTypes = true);
+        // Only the contract assembly is unified with the host; every other dependency resolves from the plugin's rootfs.
+        var loader = PluginLoader.CreateFromAssemblyFile(package.AssemblyPath, sharedTypes: [typeof(BerthPluginAttribute)]);
         var assembly = loader.LoadDefaultAssembly();
         var registration = assembly.GetCustomAttribute<BerthPluginAttribute>()
             ?? throw BerthException.Invalid(

@@ -29,7 +29,8 @@ public static class EventsEndpoint
         var now = time.GetUtcNow();
         if (until is { } end && end <= now) return;
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var stopping = context.RequestServices.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         if (until is { } u) stop.CancelAfter(u - now);
         try
         {

@@ -100,7 +100,7 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
             ["Debug"] = c.Debug,
             ["NFd"] = Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : 0,
             ["OomKillDisable"] = false,
-            ["NGoroutines"] = global::System.Diagnostics.Process.GetCurrentProcess().Threads.Count,
+            ["NGoroutines"] = ThreadCount(),
             ["SystemTime"] = DateTimeOffset.Now.ToString("O"),
             ["LoggingDriver"] = Entry(drivers.LogId)?.DriverName ?? c.LogDriver,
             ["CgroupDriver"] = "cgroupfs",
@@ -146,7 +146,18 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
     /// <summary>The <c>Swarm</c> header of <c>/_ping</c>.</summary>
     public async Task<string> SwarmHeaderAsync(CancellationToken cancellationToken)
     {
-        var swarm = await SwarmAsync(cancellationToken).ConfigureAwait(false);
+        // The CLI gives /_ping two seconds: the cluster backend gets one, then the node reports "error".
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(1));
+        JsonObject swarm;
+        try
+        {
+            swarm = await SwarmAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return "error";
+        }
         var state = swarm["LocalNodeState"]!.GetValue<string>();
         if (state != "active") return state;
         return swarm["ControlAvailable"]!.GetValue<bool>() ? "active/manager" : "active/worker";
@@ -178,6 +189,12 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
             ["RemoteManagers"] = status.RemoteManagers.Count == 0 ? null
                 : new JsonArray(status.RemoteManagers.Select(p => (JsonNode?)new JsonObject { ["NodeID"] = p.NodeId, ["Addr"] = p.Addr }).ToArray()),
         };
+    }
+
+    private static int ThreadCount()
+    {
+        using var self = global::System.Diagnostics.Process.GetCurrentProcess();
+        return self.Threads.Count;
     }
 
     private PluginEntry? Entry(string id) => plugins.List().FirstOrDefault(e => e.Plugin.Id == id);
