@@ -101,16 +101,44 @@ public sealed partial class PluginManager(
                 continue;
             }
             var name = PluginNames.Normalize(package.Config.Berth?.Name ?? Path.GetFileName(dir));
-            if (List().Any(e => e.Plugin.Name == name)) continue;
+            var installed = List().FirstOrDefault(e => e.Plugin.Name == name);
+            if (installed is not null)
+            {
+                await RefreshBundledAsync(installed, package, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             var id = NewId();
             var stored = store.AddVersion(id, package, move: false);
-            var record = new InstalledPlugin(id, name, Enabled: true, stored.Version, $"bundled/{PluginNames.Repository(name)}:{stored.Version}", [], time.GetUtcNow());
+            var record = new InstalledPlugin(id, name, Enabled: true, stored.Version, BundledReference(name, stored.Version), [], time.GetUtcNow());
             await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
             Put(new PluginEntry(record, stored, null, null));
             Publish(record, "install");
             Publish(record, "enable");
         }
     }
+
+    /// <summary>
+    /// A berthd release ships newer bundled packages: a bundled plugin the user has not replaced moves to the
+    /// shipped version (the old one stays beside it). Nothing is running yet at this point.
+    /// </summary>
+    private async Task RefreshBundledAsync(PluginEntry installed, PluginPackage shipped, CancellationToken cancellationToken)
+    {
+        var record = installed.Plugin;
+        if (!record.PluginReference.StartsWith(BundledPrefix, StringComparison.Ordinal)) return;
+        if (!(CoreVersion(shipped.Version) > CoreVersion(record.ActiveVersion))) return;
+        var stored = store.AddVersion(record.Id, shipped, move: false);
+        var updated = record with { ActiveVersion = stored.Version, PluginReference = BundledReference(record.Name, stored.Version) };
+        await store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
+        Put(installed with { Plugin = updated, Package = stored, Error = null });
+        Publish(updated, "upgrade", new Dictionary<string, string> { ["version"] = stored.Version, ["from"] = record.ActiveVersion });
+    }
+
+    private const string BundledPrefix = "bundled/";
+
+    private static string BundledReference(string name, string version) => $"{BundledPrefix}{PluginNames.Repository(name)}:{version}";
+
+    private static Version? CoreVersion(string version) =>
+        Version.TryParse(version.Split('-', '+')[0], out var v) ? v : null;
 
     /// <summary>Finds a plugin by name (tag defaults to latest), full id or unique id prefix.</summary>
     /// <exception cref="BerthException">Not found (404) or ambiguous (400).</exception>

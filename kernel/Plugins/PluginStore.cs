@@ -50,8 +50,12 @@ public sealed class PluginStore(string root)
             {
                 plugin = JsonSerializer.Deserialize<InstalledPlugin>(File.ReadAllBytes(recordPath), Json);
             }
-            catch (JsonException)
+            catch (JsonException ex)
             {
+                // Shown as a broken plugin (removable with docker plugin rm), not silently dropped.
+                var id = Path.GetFileName(dir);
+                var placeholder = new InstalledPlugin(id, $"broken-{id[..Math.Min(12, id.Length)]}:latest", false, "", "", [], Directory.GetCreationTimeUtc(dir));
+                result.Add((placeholder, null, $"{RecordFile} is unreadable: {ex.Message}"));
                 continue;
             }
             if (plugin is null) continue;

@@ -29,9 +29,35 @@ public class ListenerSetupTests
     [Test]
     public void Validate_TcpWithTlsVerify_IsAllowedOnAnyInterface()
     {
-        var config = new DaemonConfig { Hosts = ["tcp://0.0.0.0:2376"], TlsVerify = true, TlsCaCert = "/ca.pem", TlsCert = "/cert.pem", TlsKey = "/key.pem" };
+        var dir = Directory.CreateTempSubdirectory("berth-tls.");
+        try
+        {
+            using var key = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            var certPath = Path.Combine(dir.FullName, "cert.pem");
+            var keyPath = Path.Combine(dir.FullName, "key.pem");
+            File.WriteAllText(certPath, cert.ExportCertificatePem());
+            File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+            var config = new DaemonConfig { Hosts = ["tcp://0.0.0.0:2376"], TlsVerify = true, TlsCaCert = certPath, TlsCert = certPath, TlsKey = keyPath };
 
-        Assert.That(ListenerSetup.Validate(config), Has.Count.EqualTo(1));
+            Assert.That(ListenerSetup.Validate(config), Has.Count.EqualTo(1));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public void Validate_TlsVerifyWithMissingFiles_NamesThemInAConfigError()
+    {
+        var config = new DaemonConfig { Hosts = ["tcp://0.0.0.0:2376"], TlsVerify = true, TlsCaCert = "/nope/ca.pem", TlsCert = "/nope/cert.pem", TlsKey = "/nope/key.pem" };
+
+        var ex = Assert.Throws<ConfigException>(() => ListenerSetup.Validate(config))!;
+
+        Assert.That(ex.Message, Does.Contain("/nope/cert.pem"));
     }
 
     [Test]
