@@ -282,7 +282,6 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             current = null;
             available = NewSignal();
             status = PluginStatus.Restarting;
-            restartCount++;
             uptime = time.GetUtcNow() - (startedAt ?? time.GetUtcNow());
         }
         connection.Retired.TrySetResult();
@@ -324,7 +323,8 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
                     var connection = await ConnectAsync(launch, protocols, lifetime.Token).ConfigureAwait(false);
                     await InstallAsync(connection).ConfigureAwait(false);
                     int count;
-                    lock (gate) count = restartCount;
+                    // Counted when a new process serves: a crash during activation and its retry count too.
+                    lock (gate) count = ++restartCount;
                     publish("restart", Attributes(("pid", connection.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                         ("restartCount", count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                     return;

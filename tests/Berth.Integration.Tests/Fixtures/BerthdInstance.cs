@@ -85,6 +85,18 @@ public sealed class BerthdInstance : IAsyncDisposable
     public int? PluginPid(string name) =>
         Processes.Children(Pid).Where(c => c.CommandLine.Contains($"berth-plugin-host {name}", StringComparison.Ordinal)).Select(c => (int?)c.Pid).FirstOrDefault();
 
+    /// <summary>Polls <c>docker plugin inspect</c> until the plugin's Status.State is <paramref name="state"/> (20 s at most).</summary>
+    public async Task<bool> WaitForPluginStateAsync(string plugin, string state)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var result = await DockerAsync("plugin", "inspect", plugin, "--format", "{{.Status.State}}");
+            if (result.Stdout.Trim() == state) return true;
+            await Task.Delay(200);
+        }
+        return false;
+    }
+
     /// <summary>Stops this daemon and starts a new one on the same root (the data survives); dispose the new one.</summary>
     public async Task<BerthdInstance> RestartAsync(params string[] extraArgs)
     {

@@ -15,13 +15,7 @@ public sealed class HangingPluginTests
         await using var daemon = await first.RestartAsync("--storage-driver", "hang", "--plugin-call-timeout", "2");
 
         Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("hanging") is not null, TimeSpan.FromSeconds(20)));
-        var state = "";
-        for (var i = 0; i < 100 && state != "running"; i++)
-        {
-            state = (await daemon.DockerAsync("plugin", "inspect", "hanging", "--format", "{{.Status.State}}")).Stdout.Trim();
-            if (state != "running") await Task.Delay(200);
-        }
-        Assert.That(state, Is.EqualTo("running"), "the hanging plugin activates (only its Status call hangs)");
+        Assert.That(await daemon.WaitForPluginStateAsync("hanging", "running"), "the hanging plugin activates (only its Status call hangs)");
 
         var watch = Stopwatch.StartNew();
         var info = daemon.DockerAsync("info", "--format", "{{json .DriverStatus}}");

@@ -16,6 +16,7 @@ public sealed class PluginLifecycleTests
         daemon = await BerthdInstance.StartAsync();
         packages = new PluginPackages();
         Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("json-log") is not null, TimeSpan.FromSeconds(20)), "json-log host never started");
+        Assert.That(await daemon.WaitForPluginStateAsync("json-log", "running"), "json-log never finished activation");
     }
 
     [TearDown]
@@ -43,7 +44,10 @@ public sealed class PluginLifecycleTests
 
         var info = await daemon.DockerAsync("info", "--format", "{{.LoggingDriver}}");
         Assert.That(info.ExitCode, Is.Zero, "the daemon keeps answering while the plugin is down: " + info);
+        var killedAt = global::System.Diagnostics.Stopwatch.StartNew();
         Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("json-log") is { } p && p != old, TimeSpan.FromSeconds(5)), "json-log was not restarted within 5 s");
+        Assert.That(await daemon.WaitForPluginStateAsync("json-log", "running"), "the new json-log process activates");
+        Assert.That(killedAt.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "serving again within 5 s");
 
         // Without --format the CLI prints the daemon's raw JSON, Berth's RestartCount included.
         var inspect = await daemon.DockerAsync("plugin", "inspect", "json-log");
