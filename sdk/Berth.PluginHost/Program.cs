@@ -2,8 +2,8 @@ using Berth.PluginHost;
 using Berth.Sdk.Hosting.Server;
 using Nerdbank.Streams;
 
-// stdout carries protocol bytes only: take the raw stream first, then send every Console.Write to stderr.
-var stdout = Console.OpenStandardOutput();
+// stdout carries protocol bytes only: the protocol gets a private copy of fd 1, and fd 1 (with Console.Out) goes to stderr.
+var stdout = ProtocolChannel.TakeStdout();
 var stdin = Console.OpenStandardInput();
 var log = Console.Error;
 Console.SetOut(log);

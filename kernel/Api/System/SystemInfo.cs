@@ -56,10 +56,13 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
         foreach (var key in c.IgnoredKeys) warnings.Add($"WARNING: daemon.json key \"{key}\" is accepted but not used by Berth yet");
 
         var storage = Entry(drivers.StorageId);
+        // Both plugin calls run at once: a slow plugin costs /info one call deadline, not the sum.
+        var swarmTask = SwarmAsync(cancellationToken);
+        var statusTask = plugins.Client<IGraphDriver>(drivers.StorageId).StatusAsync(cancellationToken);
         JsonArray driverStatus;
         try
         {
-            var status = await plugins.Client<IGraphDriver>(drivers.StorageId).StatusAsync(cancellationToken).ConfigureAwait(false);
+            var status = await statusTask.ConfigureAwait(false);
             driverStatus = new JsonArray(status.Select(pair => (JsonNode?)new JsonArray(pair.Select(v => (JsonNode?)v).ToArray())).ToArray());
         }
         catch (BerthException ex)
@@ -68,7 +71,7 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
             warnings.Add($"WARNING: storage driver plugin {storage?.Plugin.Name}: {ex.Message}");
         }
 
-        var swarm = await SwarmAsync(cancellationToken).ConfigureAwait(false);
+        var swarm = await swarmTask.ConfigureAwait(false);
         foreach (var broken in plugins.List().Where(e => e.Error is not null))
             warnings.Add($"WARNING: plugin {broken.Plugin.Name} is broken: {broken.Error}");
 

@@ -27,5 +27,9 @@ public sealed class HangingPluginTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("did not answer GraphDriver.Status within 2s"));
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(15)));
+
+        // What the plugin wrote to stdout reached the daemon log, tagged with its name, and did not break the protocol.
+        var log = await daemon.StopAsync();
+        Assert.That(log, Does.Contain("[plugin/hanging:latest] hanging plugin constructed (written to stdout)"));
     }
 }

@@ -10,6 +10,9 @@ public sealed class HangingPlugin : IGraphDriver
 {
     private static readonly TaskCompletionSource Never = new();
 
+    // A careless plugin writing to stdout: the host must keep this out of the protocol and put it in the daemon log.
+    public HangingPlugin() => Console.WriteLine("hanging plugin constructed (written to stdout)");
+
     public async Task<IReadOnlyList<IReadOnlyList<string>>> StatusAsync(CancellationToken cancellationToken)
     {
         await Never.Task.ConfigureAwait(false);
