@@ -28,6 +28,19 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Flushes every file and folder under <paramref name="root"/> to disk, before a record may point at them.</summary>
+    public static void SyncTree(string root)
+    {
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            if (new FileInfo(file).LinkTarget is not null) continue;
+            using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.FlushToDisk(handle);
+        }
+        foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)) SyncDirectory(dir);
+        SyncDirectory(root);
+    }
+
     /// <summary>Makes a rename durable by syncing its directory.</summary>
     public static void SyncDirectory(string directory)
     {

@@ -59,6 +59,7 @@ public sealed class PluginStore(string root)
                 continue;
             }
             if (plugin is null) continue;
+            RecoverVersions(plugin.Id);
             try
             {
                 result.Add((plugin, LoadPackage(plugin.Id, plugin.ActiveVersion), null));
@@ -69,6 +70,26 @@ public sealed class PluginStore(string root)
             }
         }
         return result;
+    }
+
+    /// <summary>Finishes or undoes a version swap a crash interrupted (see <see cref="AddVersion"/>).</summary>
+    private void RecoverVersions(string id)
+    {
+        var versions = Path.Combine(PluginDirectory(id), "versions");
+        if (!Directory.Exists(versions)) return;
+        foreach (var dir in Directory.GetDirectories(versions))
+        {
+            if (dir.EndsWith(".new", StringComparison.Ordinal))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            else if (dir.EndsWith(".old", StringComparison.Ordinal))
+            {
+                var target = dir[..^".old".Length];
+                if (Directory.Exists(target)) Directory.Delete(dir, recursive: true);
+                else Directory.Move(dir, target);
+            }
+        }
     }
 
     public PluginPackage LoadPackage(string id, string version) =>
@@ -91,8 +112,14 @@ public sealed class PluginStore(string root)
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (move) Directory.Move(package.Directory, staging);
         else CopyDirectory(package.Directory, staging);
-        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        // Durable before anything points at it; then swapped in by renames, so a crash leaves the old or the new copy.
+        AtomicFile.SyncTree(staging);
+        var previous = target + ".old";
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        if (Directory.Exists(target)) Directory.Move(target, previous);
         Directory.Move(staging, target);
+        AtomicFile.SyncDirectory(Path.GetDirectoryName(target)!);
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         Directory.CreateDirectory(StateDirectory(id));
         return LoadPackage(id, package.Version);
     }
