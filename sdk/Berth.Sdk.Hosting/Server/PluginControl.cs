@@ -7,29 +7,29 @@ namespace Berth.Sdk.Hosting.Server;
 /// <summary>The control surface a plugin process serves: handshake, ping, drain, shutdown.</summary>
 internal sealed class PluginControl(
     PluginIdentity identity,
-    IReadOnlyList<ContractDescriptor> implements,
-    Exception? loadError,
+    Task<PluginLoad> loading,
     RpcConnection connection) : IPluginControl
 {
     public static readonly string SdkVersion =
         typeof(IPluginControl).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public Task<ActivationResponse> ActivateAsync(ActivationRequest request, CancellationToken cancellationToken)
+    public async Task<ActivationResponse> ActivateAsync(ActivationRequest request, CancellationToken cancellationToken)
     {
+        var (implements, loadError) = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (loadError is not null)
             throw new BerthException(BerthErrorKind.System,
                 $"plugin {identity.Name} {identity.Version} failed to load: {loadError.GetType().Name}: {loadError.Message}");
         if (implements.Count == 0)
             throw new BerthException(BerthErrorKind.InvalidParameter,
                 $"plugin {identity.Name} {identity.Version} implements no Berth driver contract");
-        return Task.FromResult(new ActivationResponse(
-            identity.Name, identity.Version, SdkVersion, implements.Select(c => c.Protocol.ToString()).ToList()));
+        return new ActivationResponse(identity.Name, identity.Version, SdkVersion, implements.Select(c => c.Protocol.ToString()).ToList());
     }
 
-    public Task<PluginHealth> PingAsync(CancellationToken cancellationToken)
+    public async Task<PluginHealth> PingAsync(CancellationToken cancellationToken)
     {
-        // Environment.WorkingSet reads one /proc file; Process.WorkingSet64 reads one per thread (0.5 ms a ping).
-        return Task.FromResult(new PluginHealth(loadError is null, loadError?.Message, Environment.WorkingSet));
+        // A plugin still loading is alive; Environment.WorkingSet reads one /proc file (Process.WorkingSet64 reads one per thread).
+        var error = loading.IsCompleted ? (await loading.ConfigureAwait(false)).Error : null;
+        return new PluginHealth(error is null, error?.Message, Environment.WorkingSet);
     }
 
     public async Task<long> DrainAsync(Stream data, CancellationToken cancellationToken)

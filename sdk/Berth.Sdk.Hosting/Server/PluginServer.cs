@@ -18,30 +18,30 @@ public static class PluginServer
     {
         ArgumentNullException.ThrowIfNull(factory);
         await using var connection = RpcConnection.Create(duplex);
+        connection.Rpc.AllowModificationWhileListening = true;
         var kernel = ContractBinding.Attach<IKernelHost>(connection.Rpc, KernelWire.KernelHostPrefix);
+        var loaded = new TaskCompletionSource<PluginLoad>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ContractBinding.AddControl(connection.Rpc, new PluginControl(identity, loaded.Task, connection));
+        connection.Rpc.StartListening();
 
+        // The plugin is built only once the connection listens, so its constructor may already call the kernel;
+        // the handshake waits for it, and the kernel sends no driver call before the handshake.
         object? plugin = null;
-        Exception? loadError = null;
         try
         {
-            plugin = factory(kernel);
+            plugin = await Task.Run(() => factory(kernel)).ConfigureAwait(false);
+            var implements = Implemented(plugin);
+            foreach (var contract in implements)
+                ContractBinding.AddTarget(connection.Rpc, contract.Contract, contract.MethodPrefix, plugin);
+            loaded.SetResult(new PluginLoad(implements, null));
         }
         catch (Exception ex)
         {
-            loadError = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            var loadError = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
             await log.WriteLineAsync($"plugin failed to load: {loadError}").ConfigureAwait(false);
+            loaded.SetResult(new PluginLoad([], loadError));
         }
 
-        var implements = plugin is null ? [] : Implemented(plugin);
-        var control = new PluginControl(identity, implements, loadError, connection);
-        ContractBinding.AddControl(connection.Rpc, control);
-        if (plugin is not null)
-        {
-            foreach (var contract in implements)
-                ContractBinding.AddTarget(connection.Rpc, contract.Contract, contract.MethodPrefix, plugin);
-        }
-
-        connection.Rpc.StartListening();
         try
         {
             await connection.Completion.ConfigureAwait(false);
@@ -68,6 +68,9 @@ public static class PluginServer
         return Protocols.All.Where(c => interfaces.Contains(c.Contract)).ToList();
     }
 }
+
+/// <summary>What loading the plugin gave: the contracts it serves, or why it failed.</summary>
+internal sealed record PluginLoad(IReadOnlyList<ContractDescriptor> Implements, Exception? Error);
 
 /// <param name="Name">Installed plugin name.</param>
 /// <param name="Version">Package version.</param>

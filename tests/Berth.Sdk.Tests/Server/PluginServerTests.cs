@@ -77,6 +77,38 @@ public class PluginServerTests
     }
 
     [Test]
+    public async Task RunAsync_ConstructorCallsTheKernel_IsAnsweredBeforeTheHandshake()
+    {
+        string? daemonName = null;
+        await using var pipe = PluginPipe.Start(kernel =>
+        {
+            // A constructor is synchronous: it can only block on the kernel. The server listens before building the plugin.
+#pragma warning disable VSTHRD002
+            daemonName = kernel.DescribeAsync(CancellationToken.None).GetAwaiter().GetResult().Name;
+#pragma warning restore VSTHRD002
+            return new TestDriver();
+        }, new DescribingKernel());
+
+        var activation = await AsyncAssert.Within(pipe.ActivateAsync());
+
+        Assert.That(daemonName, Is.EqualTo("test-daemon"));
+        Assert.That(activation.Implements, Is.Not.Empty);
+    }
+
+    private sealed class DescribingKernel : IKernelHost
+    {
+        public Task<DaemonDescription> DescribeAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new DaemonDescription("id", "test-daemon", "0", "/data", "/exec", new Dictionary<string, string>()));
+
+        public Task PublishEventAsync(PluginEvent pluginEvent, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<string> CreateContainerAsync(string? name, System.Text.Json.JsonElement config, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task StartContainerAsync(string idOrName, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task StopContainerAsync(string idOrName, int? timeoutSeconds, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<System.Text.Json.JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    [Test]
     public async Task RunAsync_ClientDisconnects_ReturnsAndDisposesPlugin()
     {
         var driver = new TestDriver();

@@ -17,8 +17,9 @@ internal sealed class PluginPipe : IAsyncDisposable
     private readonly Stream clientStream;
     private readonly Stream serverStream;
 
-    private PluginPipe(Stream clientStream, Stream serverStream, Task server, RpcConnection client, StringWriter log)
+    private PluginPipe(Stream clientStream, Stream serverStream, Task server, RpcConnection client, StringWriter log, IKernelHost? kernel)
     {
+        if (kernel is not null) ContractBinding.AddTarget(client.Rpc, typeof(IKernelHost), KernelWire.KernelHostPrefix, kernel);
         this.clientStream = clientStream;
         this.serverStream = serverStream;
         Server = server;
@@ -45,13 +46,14 @@ internal sealed class PluginPipe : IAsyncDisposable
 
     public IGraphDriver GraphDriver { get; }
 
-    public static PluginPipe Start(Func<IKernelHost, object> factory)
+    /// <param name="kernel">Served to the plugin as the kernel, when the test needs one that answers.</param>
+    public static PluginPipe Start(Func<IKernelHost, object> factory, IKernelHost? kernel = null)
     {
         var (clientStream, serverStream) = FullDuplexStream.CreatePair();
         var log = new StringWriter();
         var server = Task.Run(() => PluginServer.RunAsync(serverStream, Identity, factory, TextWriter.Synchronized(log)));
         var client = RpcConnection.Create(clientStream);
-        return new PluginPipe(clientStream, serverStream, server, client, log);
+        return new PluginPipe(clientStream, serverStream, server, client, log, kernel);
     }
 
     public Task<ActivationResponse> ActivateAsync() =>
