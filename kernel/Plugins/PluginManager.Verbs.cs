@@ -88,7 +88,10 @@ public sealed partial class PluginManager
         return enabled;
     }, cancellationToken);
 
-    /// <summary><c>docker plugin disable</c>: stops the process; calls to it then fail as unavailable.</summary>
+    /// <summary>
+    /// <c>docker plugin disable</c>: stops the process; calls to it then fail as unavailable. <paramref name="force"/> is
+    /// Docker's override for a plugin in use; nothing counts as in use until containers hold references.
+    /// </summary>
     public Task<PluginEntry> DisableAsync(string nameOrId, bool force, CancellationToken cancellationToken) => SerializedAsync(async () =>
     {
         var entry = Get(nameOrId);

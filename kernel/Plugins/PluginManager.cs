@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using Berth.Kernel.Config;
 using Berth.Kernel.Events;
