@@ -12,7 +12,6 @@ namespace Berth.Kernel.Api;
 /// </summary>
 public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddleware> logger, Config.DaemonConfigHolder config)
 {
-    public const string VersionItem = "api-version";
     private static readonly Version Min = Version.Parse(KernelInfo.MinApiVersion);
     private static readonly Version Max = Version.Parse(KernelInfo.ApiVersion);
 
@@ -27,7 +26,6 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
 
         var path = context.Request.Path.Value ?? "/";
         var match = VersionPrefix().Match(path);
-        var version = Max;
         if (match.Success)
         {
             if (!Version.TryParse(match.Groups[1].Value, out var requested))
@@ -45,10 +43,8 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
                 await ApiJson.WriteErrorAsync(context, 400, $"client version {requested} is too new. Maximum supported API version is {KernelInfo.ApiVersion}").ConfigureAwait(false);
                 return;
             }
-            version = requested;
             context.Request.Path = match.Groups[2].Value.Length == 0 ? "/" : match.Groups[2].Value;
         }
-        context.Items[VersionItem] = version;
 
         try
         {
@@ -79,9 +75,6 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
             await ApiJson.WriteErrorAsync(context, 500, ex.Message).ConfigureAwait(false);
         }
     }
-
-    public static Version RequestVersion(HttpContext context) =>
-        context?.Items[VersionItem] as Version ?? Max;
 
     public static bool QueryBool(HttpContext context, string name)
     {

@@ -46,7 +46,7 @@ public static class ConfigLoader
         var source = filePath is null ? "the command line" : $"file {filePath}";
         if (file is not null)
         {
-            var unknown = file.Select(p => p.Key).Where(k => !ConfigKeys.All.ContainsKey(k)).ToList();
+            var unknown = file.Select(p => p.Key).Where(k => !ConfigKeys.IsKnown(k)).ToList();
             if (unknown.Count > 0)
                 throw new ConfigException($"unable to configure the daemon with {source}: the following directives don't match any configuration option: {string.Join(", ", unknown)}");
             var both = file.Select(p => p.Key).Where(flags.ContainsKey).ToList();
@@ -93,7 +93,7 @@ public static class ConfigLoader
             ShutdownTimeoutSeconds = (int)(reader.Number("shutdown-timeout", min: 0) ?? defaults.ShutdownTimeoutSeconds),
             PluginCallTimeout = reader.Seconds("plugin-call-timeout") ?? defaults.PluginCallTimeout,
             PluginHealthInterval = reader.Seconds("plugin-health-interval") ?? defaults.PluginHealthInterval,
-            IgnoredKeys = merged.Select(p => p.Key).Where(k => !ConfigKeys.All[k].Supported).ToList(),
+            IgnoredKeys = merged.Select(p => p.Key).Where(ConfigKeys.AcceptedForCompatibility.Contains).ToList(),
         };
         foreach (var host in config.Hosts) HostAddress.Parse(host);
         if (config.DefaultRuntime != "runc" && !config.Runtimes.ContainsKey(config.DefaultRuntime) && config.DefaultRuntime != "crun")

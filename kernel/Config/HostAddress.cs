@@ -6,7 +6,6 @@ namespace Berth.Kernel.Config;
 public sealed record HostAddress(string Scheme, string Address, int Port)
 {
     public const int DefaultTlsPort = 2376;
-    public const int DefaultPlainPort = 2375;
 
     public bool IsLoopback => Scheme == "tcp" && (Address is "localhost" || (IPAddress.TryParse(Address, out var ip) && IPAddress.IsLoopback(ip)));
 

@@ -9,8 +9,6 @@ public sealed class RestartBackoff
 
     private int failures;
 
-    public int ConsecutiveFailures => failures;
-
     /// <summary>The delay before the next attempt after a crash of a process that ran for <paramref name="uptime"/>.</summary>
     public TimeSpan Next(TimeSpan uptime)
     {
@@ -19,6 +17,4 @@ public sealed class RestartBackoff
         failures++;
         return delay;
     }
-
-    public void Reset() => failures = 0;
 }

@@ -12,7 +12,6 @@ public class RestartBackoffTests
         var delays = Enumerable.Range(0, 5).Select(_ => backoff.Next(TimeSpan.Zero)).ToList();
 
         Assert.That(delays.Select(d => d.TotalMilliseconds), Is.EqualTo(new[] { 100, 200, 400, 800, 1600 }));
-        Assert.That(backoff.ConsecutiveFailures, Is.EqualTo(5));
     }
 
     [Test]
@@ -39,18 +38,5 @@ public class RestartBackoffTests
 
         Assert.That(afterStableRun, Is.EqualTo(RestartBackoff.Initial));
         Assert.That(justShort, Is.EqualTo(RestartBackoff.Initial * 2));
-    }
-
-    [Test]
-    public void Reset_AfterFailures_NextIsInitial()
-    {
-        var backoff = new RestartBackoff();
-        backoff.Next(TimeSpan.Zero);
-        backoff.Next(TimeSpan.Zero);
-
-        backoff.Reset();
-
-        Assert.That(backoff.ConsecutiveFailures, Is.Zero);
-        Assert.That(backoff.Next(TimeSpan.Zero), Is.EqualTo(RestartBackoff.Initial));
     }
 }

@@ -10,10 +10,10 @@ public class PluginControlTests
     public async Task DrainAsync_StreamOfNBytes_ReturnsN(int size)
     {
         await using var pipe = PluginPipe.Start(_ => new TestDriver());
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
         using var data = new MemoryStream(new byte[size]);
 
-        var count = await AsyncAssert.Within(pipe.Control.DrainAsync(data, CancellationToken.None));
+        var count = await Wait.Within(pipe.Control.DrainAsync(data, CancellationToken.None));
 
         Assert.That(count, Is.EqualTo(size));
     }
@@ -23,7 +23,7 @@ public class PluginControlTests
     {
         await using var pipe = PluginPipe.Start(_ => new TestDriver());
 
-        var health = await AsyncAssert.Within(pipe.Control.PingAsync(CancellationToken.None));
+        var health = await Wait.Within(pipe.Control.PingAsync(CancellationToken.None));
 
         Assert.That(health.Healthy, Is.True);
         Assert.That(health.Message, Is.Null);
@@ -35,7 +35,7 @@ public class PluginControlTests
     {
         await using var pipe = PluginPipe.Start(_ => throw new InvalidOperationException("no config"));
 
-        var health = await AsyncAssert.Within(pipe.Control.PingAsync(CancellationToken.None));
+        var health = await Wait.Within(pipe.Control.PingAsync(CancellationToken.None));
 
         Assert.That(health.Healthy, Is.False);
         Assert.That(health.Message, Is.EqualTo("no config"));

@@ -15,7 +15,7 @@ public class PluginServerTests
     {
         await using var pipe = PluginPipe.Start(_ => new TestDriver());
 
-        var answer = await AsyncAssert.Within(pipe.ActivateAsync());
+        var answer = await Wait.Within(pipe.ActivateAsync());
 
         Assert.That(answer.PluginName, Is.EqualTo(PluginPipe.Identity.Name));
         Assert.That(answer.Version, Is.EqualTo(PluginPipe.Identity.Version));
@@ -28,7 +28,7 @@ public class PluginServerTests
     {
         await using var pipe = PluginPipe.Start(_ => throw new InvalidOperationException("missing libfoo.so"));
 
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
 
         var error = RpcErrors.Translate(remote, "plugin test", "activation");
         Assert.That(error.Kind, Is.EqualTo(BerthErrorKind.System));
@@ -43,7 +43,7 @@ public class PluginServerTests
         await using var pipe = PluginPipe.Start(_ =>
             throw new TargetInvocationException(new FileNotFoundException("Could not load Foo.dll")));
 
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
 
         Assert.That(remote.Message, Does.Contain("FileNotFoundException: Could not load Foo.dll"));
         Assert.That(remote.Message, Does.Not.Contain(nameof(TargetInvocationException)));
@@ -54,7 +54,7 @@ public class PluginServerTests
     {
         await using var pipe = PluginPipe.Start(_ => new NotADriver());
 
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(pipe.ActivateAsync);
 
         var error = RpcErrors.Translate(remote, "plugin test", "activation");
         Assert.That(error.Kind, Is.EqualTo(BerthErrorKind.InvalidParameter));
@@ -71,7 +71,7 @@ public class PluginServerTests
             return new TestDriver();
         });
 
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
 
         Assert.That(received, Is.Not.Null);
     }
@@ -89,7 +89,7 @@ public class PluginServerTests
             return new TestDriver();
         }, new DescribingKernel());
 
-        var activation = await AsyncAssert.Within(pipe.ActivateAsync());
+        var activation = await Wait.Within(pipe.ActivateAsync());
 
         Assert.That(daemonName, Is.EqualTo("test-daemon"));
         Assert.That(activation.Implements, Is.Not.Empty);
@@ -113,7 +113,7 @@ public class PluginServerTests
     {
         var driver = new TestDriver();
         var pipe = PluginPipe.Start(_ => driver);
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
 
         await pipe.DisposeAsync();
 
@@ -126,13 +126,13 @@ public class PluginServerTests
     {
         var driver = new TestDriver();
         await using var pipe = PluginPipe.Start(_ => driver);
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
 
-        await AsyncAssert.Within(pipe.Control.ShutdownAsync(CancellationToken.None));
+        await Wait.Within(pipe.Control.ShutdownAsync(CancellationToken.None));
 
-        await AsyncAssert.Within(pipe.Server);
+        await Wait.Within(pipe.Server);
         Assert.That(driver.Disposed, Is.True);
-        await AsyncAssert.Within(pipe.Client.Completion.ContinueWith(_ => { }, TaskScheduler.Default));
+        await Wait.Within(pipe.Client.Completion.ContinueWith(_ => { }, TaskScheduler.Default));
     }
 
     [Test]

@@ -65,7 +65,7 @@ internal sealed class PluginPipe : IAsyncDisposable
         await clientStream.DisposeAsync().ConfigureAwait(false);
         try
         {
-            await Server.WaitAsync(AsyncAssert.Cap).ConfigureAwait(false);
+            await Server.WaitAsync(Wait.Cap).ConfigureAwait(false);
         }
         finally
         {

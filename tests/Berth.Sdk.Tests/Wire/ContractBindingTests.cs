@@ -11,9 +11,9 @@ public class ContractBindingTests
     public async Task Attach_ContractThePeerDoesNotServe_CallFailsAsNotImplemented()
     {
         await using var pipe = PluginPipe.Start(_ => new LogOnlyDriver());
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
 
-        var remote = await AsyncAssert.ThrowsAsync<RemoteMethodNotFoundException>(() => pipe.GraphDriver.ExistsAsync("l1", CancellationToken.None));
+        var remote = await Wait.ThrowsAsync<RemoteMethodNotFoundException>(() => pipe.GraphDriver.ExistsAsync("l1", CancellationToken.None));
 
         var translated = RpcErrors.Translate(remote, "plugin log-only", "GraphDriver.Exists");
         Assert.That(translated.Kind, Is.EqualTo(BerthErrorKind.NotImplemented));
@@ -24,9 +24,9 @@ public class ContractBindingTests
     public async Task AddTarget_DockerMethodName_IsCallableByWireName()
     {
         await using var pipe = PluginPipe.Start(_ => new LogOnlyDriver());
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
 
-        var caps = await AsyncAssert.Within(
+        var caps = await Wait.Within(
             pipe.Client.Rpc.InvokeWithCancellationAsync<LogCapabilities>("LogDriver.Capabilities", [], CancellationToken.None));
 
         Assert.That(caps.ReadLogs, Is.False);
@@ -36,9 +36,9 @@ public class ContractBindingTests
     public async Task Invoke_ArgumentsThatDoNotFit_FailsAsInvalidParameter()
     {
         await using var pipe = PluginPipe.Start(_ => new LogOnlyDriver());
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
 
-        var remote = await AsyncAssert.ThrowsAsync<Exception>(() =>
+        var remote = await Wait.ThrowsAsync<Exception>(() =>
             pipe.Client.Rpc.InvokeWithCancellationAsync<object>("LogDriver.StartLogging", [42, "not a LogInfo"], CancellationToken.None));
 
         var translated = RpcErrors.Translate(remote, "plugin log-only", "LogDriver.StartLogging");

@@ -22,7 +22,7 @@ public class RpcConnectionTests
     {
         driver = new TestDriver();
         pipe = PluginPipe.Start(_ => driver);
-        await AsyncAssert.Within(pipe.ActivateAsync());
+        await Wait.Within(pipe.ActivateAsync());
     }
 
     [TearDown]
@@ -37,7 +37,7 @@ public class RpcConnectionTests
         new Random(size).NextBytes(data);
         using var diff = new MemoryStream(data);
 
-        var applied = await AsyncAssert.Within(pipe.GraphDriver.ApplyDiffAsync("layer1", null, diff, CancellationToken.None));
+        var applied = await Wait.Within(pipe.GraphDriver.ApplyDiffAsync("layer1", null, diff, CancellationToken.None));
 
         Assert.That(applied, Is.EqualTo(size));
         Assert.That(driver.AppliedDiffSha256, Is.EqualTo(Convert.ToHexString(SHA256.HashData(data))));
@@ -49,9 +49,9 @@ public class RpcConnectionTests
         driver.LogBytes = new byte[200_000];
         new Random(7).NextBytes(driver.LogBytes);
 
-        await using var logs = await AsyncAssert.Within(pipe.LogDriver.ReadLogsAsync(Info, new ReadConfig(null, null, -1, false), CancellationToken.None));
+        await using var logs = await Wait.Within(pipe.LogDriver.ReadLogsAsync(Info, new ReadConfig(null, null, -1, false), CancellationToken.None));
         using var copy = new MemoryStream();
-        await AsyncAssert.Within(logs.CopyToAsync(copy));
+        await Wait.Within(logs.CopyToAsync(copy));
 
         Assert.That(copy.ToArray(), Is.EqualTo(driver.LogBytes));
     }
@@ -59,10 +59,10 @@ public class RpcConnectionTests
     [Test]
     public async Task InvokeAsync_RecordsListsAndEnums_RoundTrip()
     {
-        var status = await AsyncAssert.Within(pipe.GraphDriver.StatusAsync(CancellationToken.None));
-        var metadata = await AsyncAssert.Within(pipe.GraphDriver.GetMetadataAsync("l1", CancellationToken.None));
-        var changes = await AsyncAssert.Within(pipe.GraphDriver.ChangesAsync("l1", null, CancellationToken.None));
-        var logCaps = await AsyncAssert.Within(pipe.LogDriver.CapabilitiesAsync(CancellationToken.None));
+        var status = await Wait.Within(pipe.GraphDriver.StatusAsync(CancellationToken.None));
+        var metadata = await Wait.Within(pipe.GraphDriver.GetMetadataAsync("l1", CancellationToken.None));
+        var changes = await Wait.Within(pipe.GraphDriver.ChangesAsync("l1", null, CancellationToken.None));
+        var logCaps = await Wait.Within(pipe.LogDriver.CapabilitiesAsync(CancellationToken.None));
 
         Assert.That(status, Has.Count.EqualTo(1));
         Assert.That(status[0], Is.EqualTo(new[] { "Backing Filesystem", "extfs" }));
@@ -76,20 +76,20 @@ public class RpcConnectionTests
     {
         using var cts = new CancellationTokenSource();
         var call = pipe.LogDriver.StopLoggingAsync("/run/fifo", cts.Token);
-        var serverToken = await AsyncAssert.Within(driver.StopLoggingEntered.Task);
+        var serverToken = await Wait.Within(driver.StopLoggingEntered.Task);
         Assert.That(serverToken.IsCancellationRequested, Is.False);
 
         await cts.CancelAsync();
 
-        await AsyncAssert.Within(driver.StopLoggingCancelled.Task);
+        await Wait.Within(driver.StopLoggingCancelled.Task);
         Assert.That(serverToken.IsCancellationRequested, Is.True);
-        await AsyncAssert.ThrowsAsync<OperationCanceledException>(() => call);
+        await Wait.ThrowsAsync<OperationCanceledException>(() => call);
     }
 
     [Test]
     public async Task InvokeAsync_DriverThrowsNotFound_ArrivesAsNotFound()
     {
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(() => pipe.GraphDriver.GetAsync("missing", null, CancellationToken.None));
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(() => pipe.GraphDriver.GetAsync("missing", null, CancellationToken.None));
 
         Assert.That(remote.ErrorCode, Is.EqualTo(BerthErrorKind.NotFound.ToRpcCode()));
         var translated = RpcErrors.Translate(remote, "plugin test", "GraphDriver.Get");
@@ -103,7 +103,7 @@ public class RpcConnectionTests
     [TestCaseSource(nameof(AllKinds))]
     public async Task InvokeAsync_DriverThrowsBerthExceptionOfAnyKind_ClientTranslatesToSameKind(BerthErrorKind kind)
     {
-        var remote = await AsyncAssert.ThrowsAsync<Exception>(() => pipe.GraphDriver.PutAsync(kind.ToString(), CancellationToken.None));
+        var remote = await Wait.ThrowsAsync<Exception>(() => pipe.GraphDriver.PutAsync(kind.ToString(), CancellationToken.None));
 
         var translated = RpcErrors.Translate(remote, "plugin test", "GraphDriver.Put");
         Assert.That(translated.Kind, Is.EqualTo(kind), $"{remote.GetType().Name}: {remote.Message}");
@@ -113,7 +113,7 @@ public class RpcConnectionTests
     [Test]
     public async Task InvokeAsync_DriverThrowsArgumentException_ArrivesAsInvalidParameter()
     {
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(() => pipe.GraphDriver.ExistsAsync("", CancellationToken.None));
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(() => pipe.GraphDriver.ExistsAsync("", CancellationToken.None));
 
         var translated = RpcErrors.Translate(remote, "plugin test", "GraphDriver.Exists");
         Assert.That(translated.Kind, Is.EqualTo(BerthErrorKind.InvalidParameter));
@@ -123,7 +123,7 @@ public class RpcConnectionTests
     [Test]
     public async Task InvokeAsync_DriverThrowsNotImplementedException_ArrivesAsNotImplemented()
     {
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(() => pipe.GraphDriver.DiffAsync("l1", null, CancellationToken.None));
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(() => pipe.GraphDriver.DiffAsync("l1", null, CancellationToken.None));
 
         var translated = RpcErrors.Translate(remote, "plugin test", "GraphDriver.Diff");
         Assert.That(translated.Kind, Is.EqualTo(BerthErrorKind.NotImplemented));
@@ -135,7 +135,7 @@ public class RpcConnectionTests
     {
         driver.StartLoggingError = new InvalidOperationException("fifo vanished");
 
-        var remote = await AsyncAssert.ThrowsAsync<RemoteInvocationException>(() => pipe.LogDriver.StartLoggingAsync("/run/fifo", Info, CancellationToken.None));
+        var remote = await Wait.ThrowsAsync<RemoteInvocationException>(() => pipe.LogDriver.StartLoggingAsync("/run/fifo", Info, CancellationToken.None));
 
         var translated = RpcErrors.Translate(remote, "plugin json-log", "LogDriver.StartLogging");
         Assert.That(translated.Kind, Is.EqualTo(BerthErrorKind.System));
@@ -147,13 +147,13 @@ public class RpcConnectionTests
     {
         using var cts = new CancellationTokenSource();
         var call = pipe.LogDriver.StopLoggingAsync("/run/fifo", cts.Token);
-        await AsyncAssert.Within(driver.StopLoggingEntered.Task);
+        await Wait.Within(driver.StopLoggingEntered.Task);
 
         await pipe.Client.Multiplexer.DisposeAsync();
 
-        var lost = await AsyncAssert.ThrowsAsync<Exception>(() => call);
+        var lost = await Wait.ThrowsAsync<Exception>(() => call);
         Assert.That(lost, Is.InstanceOf<ConnectionLostException>().Or.InstanceOf<ObjectDisposedException>());
         Assert.That(RpcErrors.Translate(lost, "plugin test", "LogDriver.StopLogging").Kind, Is.EqualTo(BerthErrorKind.Unavailable));
-        await AsyncAssert.Within(pipe.Client.Completion.ContinueWith(_ => { }, TaskScheduler.Default));
+        await Wait.Within(pipe.Client.Completion.ContinueWith(_ => { }, TaskScheduler.Default));
     }
 }

@@ -1,10 +1,14 @@
-namespace Berth.Kernel.Tests.Support;
+namespace Berth.Tests.Shared;
 
-/// <summary>Waits for asynchronous continuations without fixed sleeps: polls a condition under a hard real-time cap.</summary>
+/// <summary>
+/// Awaits instead of blocking, without fixed sleeps, and never lets a broken test hang the run: every wait has a hard
+/// real-time cap. Linked into each unit test project.
+/// </summary>
 internal static class Wait
 {
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(10);
 
+    /// <summary>Polls <paramref name="condition"/> until it holds or the cap passes.</summary>
     public static async Task Eventually(Func<bool> condition, string? what = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
