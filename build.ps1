@@ -89,11 +89,12 @@ $TestPlugins = @(
 $TestProjects = @(
     'tests/Berth.Sdk.Tests/Berth.Sdk.Tests.csproj',
     'tests/Berth.Kernel.Tests/Berth.Kernel.Tests.csproj',
+    'tests/Berth.Conformance.Tests/Berth.Conformance.Tests.csproj',
     'tests/Berth.Integration.Tests/Berth.Integration.Tests.csproj'
 )
 
 function Invoke-Test {
-    Install-DebianPackages @{ curl = 'curl'; busybox = 'busybox-static' }
+    Install-DebianPackages @{ curl = 'curl'; busybox = 'busybox-static'; 'docker-registry' = 'docker-registry'; python3 = 'python3-minimal' }
     $null = Get-DockerCli
     Invoke-Build
     Invoke-Publish

@@ -14,6 +14,14 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
 {
     private static readonly Version Min = Version.Parse(KernelInfo.MinApiVersion);
     private static readonly Version Max = Version.Parse(KernelInfo.ApiVersion);
+    private const string ApiVersionKey = "berth.api-version";
+
+    /// <summary>The API version the request asked for (the <c>/vX.Y</c> prefix), else the newest.</summary>
+    public static Version RequestedVersion(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.TryGetValue(ApiVersionKey, out var v) && v is Version version ? version : Max;
+    }
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -44,6 +52,7 @@ public sealed partial class ApiMiddleware(RequestDelegate next, ILogger<ApiMiddl
                 return;
             }
             context.Request.Path = match.Groups[2].Value.Length == 0 ? "/" : match.Groups[2].Value;
+            context.Items[ApiVersionKey] = requested;
         }
 
         try

@@ -19,6 +19,7 @@ public sealed record CommandLine(JsonObject Values, string? ConfigFile, bool Sho
         ["-l"] = new("log-level", Arity.Single), ["--log-level"] = new("log-level", Arity.Single),
         ["-s"] = new("storage-driver", Arity.Single), ["--storage-driver"] = new("storage-driver", Arity.Single),
         ["--storage-opt"] = new("storage-opts", Arity.Append),
+        ["--insecure-registry"] = new("insecure-registries", Arity.Append),
         ["--log-driver"] = new("log-driver", Arity.Single),
         ["--log-opt"] = new("log-opts", Arity.MapEntry),
         ["-b"] = new("bridge", Arity.Single), ["--bridge"] = new("bridge", Arity.Single),

@@ -12,7 +12,7 @@ internal static class ConfigKeys
         "hosts", "data-root", "exec-root", "pidfile", "debug", "log-level", "storage-driver", "storage-opts",
         "log-driver", "log-opts", "bridge", "bip", "iptables", "live-restore", "default-runtime", "runtimes",
         "labels", "tls", "tlsverify", "tlscacert", "tlscert", "tlskey", "group", "experimental", "shutdown-timeout",
-        "network-driver", "cluster-backend", "plugin-call-timeout", "plugin-health-interval",
+        "network-driver", "cluster-backend", "plugin-call-timeout", "plugin-health-interval", "insecure-registries",
     };
 
     /// <summary>dockerd keys accepted so a Docker daemon.json loads, but not acted on yet (reported as warnings).</summary>
@@ -23,7 +23,7 @@ internal static class ConfigKeys
         "default-address-pools", "default-cgroupns-mode", "default-gateway", "default-gateway-v6",
         "default-ipc-mode", "default-network-opts", "default-shm-size", "default-ulimits", "dns", "dns-opts",
         "dns-search", "exec-opts", "features", "fixed-cidr", "fixed-cidr-v6", "host-gateway-ip", "icc", "init",
-        "init-path", "insecure-registries", "ip", "ip-forward", "ip-masq", "ip6tables", "ipv6", "log-format",
+        "init-path", "ip", "ip-forward", "ip-masq", "ip6tables", "ipv6", "log-format",
         "max-concurrent-downloads", "max-concurrent-uploads", "max-download-attempts", "mtu", "no-new-privileges",
         "node-generic-resources", "oom-score-adjust", "proxies", "raw-logs", "registry-mirrors", "seccomp-profile",
         "selinux-enabled", "swarm-default-advertise-addr", "userland-proxy", "userland-proxy-path", "userns-remap",

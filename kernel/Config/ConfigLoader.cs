@@ -72,6 +72,7 @@ public static class ConfigLoader
             LogLevel = reader.OneOf("log-level", LogLevels) ?? defaults.LogLevel,
             StorageDriver = reader.NonEmpty("storage-driver") ?? defaults.StorageDriver,
             StorageOpts = reader.StringList("storage-opts") ?? [],
+            InsecureRegistries = reader.StringList("insecure-registries") ?? [],
             LogDriver = reader.NonEmpty("log-driver") ?? defaults.LogDriver,
             LogOpts = reader.StringMap("log-opts") ?? defaults.LogOpts,
             NetworkDriver = reader.NonEmpty("network-driver") ?? defaults.NetworkDriver,

@@ -10,6 +10,7 @@ public sealed record DaemonConfig
     public string? ConfigFile { get; init; }
     public bool Debug { get; init; }
     public string LogLevel { get; init; } = "info";
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     public string StorageDriver { get; init; } = "overlay2";
     public IReadOnlyList<string> StorageOpts { get; init; } = [];
     public string LogDriver { get; init; } = "json-file";

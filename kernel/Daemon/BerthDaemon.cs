@@ -1,10 +1,12 @@
 using System.Runtime.InteropServices;
 using Berth.Kernel.Api;
+using Berth.Kernel.Api.Images;
 using Berth.Kernel.Api.Plugins;
 using Berth.Kernel.Api.System;
 using Berth.Kernel.Config;
 using Berth.Kernel.Daemon;
 using Berth.Kernel.Events;
+using Berth.Kernel.Images;
 using Berth.Kernel.Listeners;
 using Berth.Kernel.Logging;
 using Berth.Kernel.Plugins;
@@ -99,18 +101,22 @@ public static class BerthDaemon
             events, holder, time, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => DriverSelection.Resolve(sp.GetRequiredService<PluginManager>(), holder.Current));
         builder.Services.AddSingleton<SystemInfo>();
+        var images = await ImageSubsystem.LoadAsync(config, CancellationToken.None).ConfigureAwait(false);
+        images.Register(builder.Services);
 
         await using var app = builder.Build();
         Log.Debug("start-up: host built after {Ms} ms", startup.ElapsedMilliseconds);
         var plugins = app.Services.GetRequiredService<PluginManager>();
         await plugins.LoadAsync(Path.Combine(AppContext.BaseDirectory, "plugins"), CancellationToken.None).ConfigureAwait(false);
         Log.Debug("start-up: plugin store loaded after {Ms} ms", startup.ElapsedMilliseconds);
-        app.Services.GetRequiredService<DriverSelection>();
+        var drivers = app.Services.GetRequiredService<DriverSelection>();
+        await images.ConnectAsync(plugins, drivers, time, CancellationToken.None).ConfigureAwait(false);
 
         app.UseMiddleware<ApiMiddleware>();
         app.UseRouting(); // after the version prefix is stripped
         SystemRoutes.Map(app);
         PluginRoutes.Map(app);
+        ImageRoutes.Map(app);
         UnbuiltRoutes.Map(app);
 
         using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -129,13 +135,20 @@ public static class BerthDaemon
         events.Publish("daemon", "start", identity.Id, new Dictionary<string, string> { ["name"] = identity.Name });
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        _ = plugins.StartEnabledAsync(lifetime.ApplicationStopping);
+        var startedAt = time.GetUtcNow();
+        _ = StartPluginsAsync(plugins, images, startedAt, lifetime.ApplicationStopping);
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         Log.Information("berthd shutting down");
         await plugins.DisposeAsync().ConfigureAwait(false);
         ListenerSetup.RemoveSockets(hosts);
         return 0;
+    }
+
+    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        await plugins.StartEnabledAsync(cancellationToken).ConfigureAwait(false);
+        await images.ReclaimAsync(startedAt, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool Reload(DaemonConfigHolder holder)

@@ -1,3 +1,4 @@
+using Berth.Sdk.Storage;
 namespace Berth.Kernel.Daemon;
 
 /// <summary>The daemon's stable id (kept in <c>&lt;data-root&gt;/engine-id</c>) and host name.</summary>

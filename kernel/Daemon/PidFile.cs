@@ -1,3 +1,4 @@
+using Berth.Sdk.Storage;
 using Berth.Kernel.Config;
 
 namespace Berth.Kernel.Daemon;

@@ -1,3 +1,4 @@
+using Berth.Sdk.Storage;
 using System.Text.Json;
 using Berth.Kernel.Daemon;
 using Berth.Sdk;

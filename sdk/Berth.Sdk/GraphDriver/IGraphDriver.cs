@@ -1,3 +1,5 @@
+using Berth.Sdk.Storage;
+
 namespace Berth.Sdk.GraphDriver;
 
 /// <summary>Docker's GraphDriver plugin API (layers by id, mounted directories, tar diffs).</summary>
@@ -47,9 +49,12 @@ public interface IGraphDriver
     [LongRunning]
     Task<long> ApplyDiffAsync(string id, string? parent, Stream diff, CancellationToken cancellationToken);
 
-    /// <summary>Same as <see cref="ApplyDiffAsync"/> for a verified tar file on this host (no bytes through the pipe).</summary>
+    /// <summary>
+    /// Same as <see cref="ApplyDiffAsync"/> for a layer blob on this host (tar, gzip or zstd; no bytes through the pipe).
+    /// Returns the digest and size of the uncompressed tar.
+    /// </summary>
     [LongRunning]
-    Task<long> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken);
+    Task<LayerDigest> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken);
 
     [Idempotent, LongRunning]
     Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken);

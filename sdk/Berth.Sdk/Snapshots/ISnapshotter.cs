@@ -1,3 +1,5 @@
+using Berth.Sdk.Storage;
+
 namespace Berth.Sdk.Snapshots;
 
 /// <summary>containerd's snapshotter API: keyed active/committed snapshots described as mounts.</summary>
@@ -30,6 +32,22 @@ public interface ISnapshotter
     /// <summary>Reclaims resources no snapshot references.</summary>
     [LongRunning]
     Task CleanupAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// containerd's diff service (Apply): applies the layer blob at <paramref name="blobPath"/> on this host — a tar,
+    /// gzip or zstd, detected from its first bytes — into the active snapshot <paramref name="key"/>, turning OCI
+    /// whiteouts into the driver's own. Returns the digest and size of the uncompressed tar, which the caller checks
+    /// against the image's diff id.
+    /// </summary>
+    [LongRunning]
+    Task<LayerDigest> ApplyLayerAsync(string key, string blobPath, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// containerd's diff service (Compare): writes an uncompressed OCI layer tar of what snapshot <paramref name="key"/>
+    /// changed over its parent to <paramref name="outputPath"/> on this host.
+    /// </summary>
+    [LongRunning]
+    Task<LayerDigest> WriteDiffAsync(string key, string outputPath, CancellationToken cancellationToken);
 }
 
 public enum SnapshotKind

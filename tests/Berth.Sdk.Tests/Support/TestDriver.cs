@@ -96,8 +96,8 @@ internal sealed class TestDriver : ILogDriver, IGraphDriver, IDisposable
         return total;
     }
 
-    public Task<long> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken) =>
-        Task.FromResult(new FileInfo(path).Length);
+    public Task<Berth.Sdk.Storage.LayerDigest> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken) =>
+        Task.FromResult(new Berth.Sdk.Storage.LayerDigest("sha256:" + new string('0', 64), new FileInfo(path).Length));
 
     public Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult(0L);
 

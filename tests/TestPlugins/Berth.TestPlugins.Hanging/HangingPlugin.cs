@@ -32,6 +32,6 @@ public sealed class HangingPlugin : IGraphDriver
     public Task<Stream> DiffAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult<Stream>(Stream.Null);
     public Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<FileChange>>([]);
     public Task<long> ApplyDiffAsync(string id, string? parent, Stream diff, CancellationToken cancellationToken) => Task.FromResult(0L);
-    public Task<long> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken) => Task.FromResult(0L);
+    public Task<Berth.Sdk.Storage.LayerDigest> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken) => Task.FromResult(new Berth.Sdk.Storage.LayerDigest("", 0));
     public Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken) => Task.FromResult(0L);
 }

@@ -1,4 +1,4 @@
-namespace Berth.Kernel.Daemon;
+namespace Berth.Sdk.Storage;
 
 /// <summary>Metadata writes that leave the old or the new content after a crash, never a torn file.</summary>
 public static class AtomicFile

@@ -1,0 +1,8 @@
+namespace Berth.Sdk.Storage;
+
+public enum LayerCompressionKind
+{
+    None,
+    Gzip,
+    Zstd,
+}

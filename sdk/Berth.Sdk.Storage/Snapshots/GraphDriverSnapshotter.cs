@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using Berth.Sdk.GraphDriver;
+using Berth.Sdk.Snapshots;
+
+namespace Berth.Sdk.Storage.Snapshots;
+
+/// <summary>
+/// Serves containerd's snapshotter contract with any Docker graph driver: snapshots are graph-driver layers with
+/// random ids, and the key → layer index lives beside the caller's metadata. Mounts are described from the driver's
+/// metadata when it names overlay dirs (nothing is mounted to describe them), else from a <c>Get</c>.
+/// </summary>
+public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex index, GraphDriverInitRequest init, TimeProvider time) : ISnapshotter
+{
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+    private readonly Lock initGate = new();
+    private Task? initialized;
+
+    /// <summary>Docker's protocol starts every graph driver with Init; done once, again after a failure.</summary>
+    private Task InitializedAsync(CancellationToken cancellationToken)
+    {
+        lock (initGate)
+        {
+            if (initialized is null || initialized.IsFaulted || initialized.IsCanceled) initialized = driver.InitAsync(init, cancellationToken);
+            return initialized;
+        }
+    }
+
+    public Task<SnapshotInfo> StatAsync(string key, CancellationToken cancellationToken) => Task.FromResult(index.Require(key).ToInfo());
+
+    public async Task<SnapshotInfo> UpdateAsync(SnapshotInfo info, IReadOnlyList<string> fieldPaths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        using var held = await index.LockAsync(cancellationToken).ConfigureAwait(false);
+        var record = index.Require(info.Name);
+        var updated = record with { Labels = SnapshotLabels.Update(record.Labels, info.Labels, fieldPaths), Updated = time.GetUtcNow() };
+        await index.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
+        return updated.ToInfo();
+    }
+
+    public async Task<SnapshotUsage> UsageAsync(string key, CancellationToken cancellationToken)
+    {
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        var record = index.Require(key);
+        if (record.Kind == SnapshotKind.Committed) return new SnapshotUsage(record.Size, record.Inodes);
+        var size = await driver.DiffSizeAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
+        return new SnapshotUsage(size, 0);
+    }
+
+    public async Task<IReadOnlyList<Mount>> MountsAsync(string key, CancellationToken cancellationToken)
+    {
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        var record = index.Require(key);
+        if (record.Kind == SnapshotKind.Committed)
+            throw BerthException.Invalid($"snapshot {key} is committed: mounts are given for active and view snapshots only");
+        return await MountsOfAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<Mount>> PrepareAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) =>
+        CreateAsync(SnapshotKind.Active, key, parent, labels, cancellationToken);
+
+    public Task<IReadOnlyList<Mount>> ViewAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) =>
+        CreateAsync(SnapshotKind.View, key, parent, labels, cancellationToken);
+
+    public async Task CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    {
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(name)) throw BerthException.Invalid("snapshot name must not be empty");
+        using var held = await index.LockAsync(cancellationToken).ConfigureAwait(false);
+        var active = index.Require(key);
+        if (active.Kind != SnapshotKind.Active)
+            throw BerthException.Invalid($"snapshot {key} is a {active.Kind.ToString().ToLowerInvariant()} snapshot: only active snapshots can be committed");
+        if (index.Find(name) is not null) throw BerthException.Conflict($"snapshot {name} already exists");
+        var size = await driver.DiffSizeAsync(active.Id, ParentId(active), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        await index.SaveAsync(active with { Key = name, Kind = SnapshotKind.Committed, Labels = labels ?? active.Labels, Created = now, Updated = now, Size = size }, cancellationToken).ConfigureAwait(false);
+        index.Delete(key);
+    }
+
+    public async Task RemoveAsync(string key, CancellationToken cancellationToken)
+    {
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        using var held = await index.LockAsync(cancellationToken).ConfigureAwait(false);
+        var record = index.Require(key);
+        if (index.HasChildren(key)) throw BerthException.Conflict($"cannot remove snapshot {key}: it has children (failed precondition)");
+        index.Delete(key);
+        await driver.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<SnapshotInfo>> WalkAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SnapshotInfo>>(
+            [.. index.All.Select(r => r.ToInfo()).Where(i => SnapshotFilter.Matches(i, filters ?? [])).OrderBy(i => i.Name, StringComparer.Ordinal)]);
+
+    public Task CleanupAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<LayerDigest> ApplyLayerAsync(string key, string blobPath, CancellationToken cancellationToken)
+    {
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        var record = index.Require(key);
+        if (record.Kind != SnapshotKind.Active) throw BerthException.Invalid($"snapshot {key} is not active: layers apply to active snapshots only");
+        return await driver.ApplyDiffFromFileAsync(record.Id, ParentId(record), blobPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LayerDigest> WriteDiffAsync(string key, string outputPath, CancellationToken cancellationToken)
+    {
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        var record = index.Require(key);
+        await using var diff = await driver.DiffAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
+        await using var output = new FileStream(outputPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        long size = 0;
+        int read;
+        while ((read = await diff.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            size += read;
+        }
+        output.Flush(flushToDisk: true);
+        return new LayerDigest("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+    }
+
+    private async Task<IReadOnlyList<Mount>> CreateAsync(SnapshotKind kind, string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(key)) throw BerthException.Invalid("snapshot key must not be empty");
+        await InitializedAsync(cancellationToken).ConfigureAwait(false);
+        parent = string.IsNullOrEmpty(parent) ? null : parent;
+        SnapshotRecord record;
+        using (await index.LockAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (index.Find(key) is not null) throw BerthException.Conflict($"snapshot {key} already exists");
+            string? parentId = null;
+            if (parent is not null)
+            {
+                var parentRecord = index.Find(parent) ?? throw BerthException.NotFound($"parent snapshot {parent} does not exist: not found");
+                if (parentRecord.Kind != SnapshotKind.Committed) throw BerthException.Invalid($"parent snapshot {parent} is not committed");
+                parentId = parentRecord.Id;
+            }
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            var request = new GraphDriverCreateRequest(id, parentId, null, null);
+            if (kind == SnapshotKind.Active) await driver.CreateReadWriteAsync(request, cancellationToken).ConfigureAwait(false);
+            else await driver.CreateAsync(request, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            record = new SnapshotRecord(key, id, kind, parent, labels ?? NoLabels, now, now);
+            try
+            {
+                await index.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await driver.RemoveAsync(id, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+        return await MountsOfAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Overlay dirs from the driver's metadata become an overlay mount; any other driver's mounted dir a bind.</summary>
+    private async Task<IReadOnlyList<Mount>> MountsOfAsync(SnapshotRecord record, CancellationToken cancellationToken)
+    {
+        var readOnly = record.Kind == SnapshotKind.View;
+        var metadata = await driver.GetMetadataAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        if (metadata.TryGetValue("UpperDir", out var upper))
+        {
+            if (!metadata.TryGetValue("LowerDir", out var lower) || string.IsNullOrEmpty(lower))
+                return [new Mount("bind", upper, null, ["rbind", readOnly ? "ro" : "rw"])];
+            if (readOnly) return [new Mount("overlay", "overlay", null, [$"lowerdir={upper}:{lower}"])];
+            if (metadata.TryGetValue("WorkDir", out var work))
+                return [new Mount("overlay", "overlay", null, [$"lowerdir={lower}", $"upperdir={upper}", $"workdir={work}"])];
+        }
+        var dir = await driver.GetAsync(record.Id, null, cancellationToken).ConfigureAwait(false);
+        return [new Mount("bind", dir, null, ["rbind", readOnly ? "ro" : "rw"])];
+    }
+
+    private string? ParentId(SnapshotRecord record) => record.Parent is null ? null : index.Find(record.Parent)?.Id;
+}

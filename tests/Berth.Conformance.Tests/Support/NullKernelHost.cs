@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Berth.Sdk;
+using Berth.Sdk.Kernel;
+
+namespace Berth.Conformance.Tests.Support;
+
+/// <summary>A kernel that describes itself and refuses the rest: storage drivers have no reason to call back.</summary>
+internal sealed class NullKernelHost(string dataRoot) : IKernelHost
+{
+    public Task<DaemonDescription> DescribeAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new DaemonDescription("conformance", "conformance", "0.0.0", dataRoot, dataRoot, new Dictionary<string, string>()));
+
+    public Task PublishEventAsync(PluginEvent pluginEvent, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<string> CreateContainerAsync(string? name, JsonElement config, CancellationToken cancellationToken) => throw NotHere();
+
+    public Task StartContainerAsync(string idOrName, CancellationToken cancellationToken) => throw NotHere();
+
+    public Task StopContainerAsync(string idOrName, int? timeoutSeconds, CancellationToken cancellationToken) => throw NotHere();
+
+    public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) => throw NotHere();
+
+    public Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw NotHere();
+
+    private static BerthException NotHere() => BerthException.NotImplemented("the conformance kernel runs no containers");
+}
