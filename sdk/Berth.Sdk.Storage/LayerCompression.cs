@@ -16,23 +16,30 @@ public static class LayerCompression
     };
 
     /// <summary>
-    /// Peeks the magic number (seekable or not) and returns a stream of the plain tar. Disposing the returned stream
-    /// leaves <paramref name="raw"/> open. Corrupt compressed data surfaces as a <see cref="BerthException"/> (400) when read.
+    /// Peeks the magic number (seekable or not) and returns a stream of the plain tar, reading <paramref name="raw"/>
+    /// in large chunks. Disposing the returned stream leaves <paramref name="raw"/> open. Corrupt compressed data
+    /// surfaces as a <see cref="BerthException"/> (400) when read.
     /// </summary>
     public static async Task<Stream> OpenDecompressedAsync(Stream raw, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        var head = new byte[PeekLength];
-        var length = await raw.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var peeked = head.AsMemory(0, length);
-        RefuseUnsupported(peeked.Span);
-        var replayed = new PrefixedReadStream(peeked, raw);
-        return Detect(peeked.Span) switch
+        var buffered = new ReadAheadStream(raw);
+        try
         {
-            LayerCompressionKind.Gzip => new DecompressionErrorStream(new GZipStream(replayed, CompressionMode.Decompress), "gzip"),
-            LayerCompressionKind.Zstd => new DecompressionErrorStream(new DecompressionStream(replayed, leaveOpen: false), "zstd"),
-            _ => replayed,
-        };
+            var head = await buffered.PeekAsync(PeekLength, cancellationToken).ConfigureAwait(false);
+            RefuseUnsupported(head.Span);
+            return Detect(head.Span) switch
+            {
+                LayerCompressionKind.Gzip => new DecompressionErrorStream(new GZipStream(buffered, CompressionMode.Decompress), "gzip"),
+                LayerCompressionKind.Zstd => new DecompressionErrorStream(new DecompressionStream(buffered, leaveOpen: false), "zstd"),
+                _ => buffered,
+            };
+        }
+        catch
+        {
+            await buffered.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static void RefuseUnsupported(ReadOnlySpan<byte> head)

@@ -11,7 +11,7 @@ using Berth.Sdk.Protocol;
 namespace Berth.Kernel.Api.System;
 
 /// <summary>Builds <c>docker version</c> and <c>docker info</c>; driver names and status come from the plugin processes.</summary>
-public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins, DriverSelection drivers, DaemonIdentity identity, EventsService events)
+public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins, DriverSelection drivers, DaemonIdentity identity, EventsService events, Berth.Kernel.Images.Store.ImageStore images)
 {
     public JsonObject Version()
     {
@@ -82,7 +82,7 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
             ["ContainersRunning"] = 0,
             ["ContainersPaused"] = 0,
             ["ContainersStopped"] = 0,
-            ["Images"] = 0,
+            ["Images"] = images.All.Count,
             ["Driver"] = storage?.DriverName ?? c.StorageDriver,
             ["DriverStatus"] = driverStatus,
             ["Plugins"] = new JsonObject

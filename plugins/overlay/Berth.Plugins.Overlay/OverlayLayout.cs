@@ -72,6 +72,10 @@ internal sealed class OverlayLayout(string home)
     public IReadOnlyList<string> LowerDirs(string id) =>
         [.. ReadLowers(id).Select(l => Path.Combine(Home, l))];
 
+    /// <summary>The lowers' real diff dirs (short links followed), for walking them and for Docker's metadata.</summary>
+    public IReadOnlyList<string> LowerDiffDirs(string id) =>
+        [.. LowerDirs(id).Select(l => new DirectoryInfo(l).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? l)];
+
     public bool HasParent(string id) => File.Exists(Path.Combine(LayerDir(id), "lower"));
 
     /// <summary>Removes leftovers of interrupted creates and removes.</summary>

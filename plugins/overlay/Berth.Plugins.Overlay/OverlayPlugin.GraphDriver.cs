@@ -68,7 +68,7 @@ public sealed partial class OverlayPlugin : IGraphDriver
         var metadata = new Dictionary<string, string> { ["UpperDir"] = layout.DiffDir(id) };
         if (layout.HasParent(id))
         {
-            metadata["LowerDir"] = string.Join(':', layout.LowerDirs(id));
+            metadata["LowerDir"] = string.Join(':', layout.LowerDiffDirs(id));
             metadata["WorkDir"] = layout.WorkDir(id);
             metadata["MergedDir"] = layout.MergedDir(id);
         }
@@ -106,7 +106,7 @@ public sealed partial class OverlayPlugin : IGraphDriver
     public async Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken)
     {
         var layout = (await LayerStateAsync(id, cancellationToken).ConfigureAwait(false)).Layout;
-        return await Task.Run(() => LayerChanges.Compute(layout.DiffDir(id), layout.LowerDirs(id)), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => LayerChanges.Compute(layout.DiffDir(id), layout.LowerDiffDirs(id)), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long> ApplyDiffAsync(string id, string? parent, Stream diff, CancellationToken cancellationToken)

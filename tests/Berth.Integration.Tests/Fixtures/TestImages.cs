@@ -93,7 +93,16 @@ public static class TestImages
             AddFile(w, "opq/new.txt", "new\n"u8.ToArray());
         }));
 
-        var diffIds = layers.Select(Digest).ToList();
+        return SaveTar("multi-layer.tar", layers, MultiLayerTag, null);
+    }
+
+    /// <summary>A docker-save archive of <paramref name="layers"/> tagged <paramref name="tag"/>; <paramref name="diffIds"/> overrides the config's diff ids (to make a lying image).</summary>
+    public static string SaveTar(string fileName, IReadOnlyList<byte[]> layers, string tag, IReadOnlyList<string>? diffIds)
+    {
+        diffIds ??= [.. layers.Select(Digest)];
+        var history = new JsonArray();
+        for (var i = 0; i < layers.Count; i++) history.Add(new JsonObject { ["created"] = $"2026-01-02T03:04:0{i % 10}Z", ["created_by"] = $"layer {i}" });
+        history.Insert(Math.Min(2, history.Count), new JsonObject { ["created"] = "2026-01-02T03:04:02Z", ["created_by"] = "ENV PATH=/bin", ["empty_layer"] = true });
         var config = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
         {
             ["architecture"] = "amd64",
@@ -101,13 +110,9 @@ public static class TestImages
             ["created"] = "2026-01-02T03:04:05Z",
             ["config"] = new JsonObject { ["Cmd"] = new JsonArray("sh"), ["Env"] = new JsonArray("PATH=/bin") },
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray([.. diffIds.Select(d => (JsonNode?)d)]) },
-            ["history"] = new JsonArray(
-                new JsonObject { ["created"] = "2026-01-02T03:04:00Z", ["created_by"] = "ADD busybox /" },
-                new JsonObject { ["created"] = "2026-01-02T03:04:01Z", ["created_by"] = "RUN add data" },
-                new JsonObject { ["created"] = "2026-01-02T03:04:02Z", ["created_by"] = "ENV PATH=/bin", ["empty_layer"] = true },
-                new JsonObject { ["created"] = "2026-01-02T03:04:05Z", ["created_by"] = "RUN rm data/a.txt && replace opq" }),
+            ["history"] = history,
         });
-        var path = Path.Combine(Folder, "multi-layer.tar");
+        var path = Path.Combine(Folder, fileName);
         using var file = File.Create(path);
         using var writer = new TarWriter(file, TarEntryFormat.Pax);
         var configName = Hex(config) + ".json";
@@ -121,8 +126,47 @@ public static class TestImages
         }
         AddFile(writer, "manifest.json", JsonSerializer.SerializeToUtf8Bytes(new[]
         {
-            new { Config = configName, RepoTags = new[] { MultiLayerTag }, Layers = layerNames },
+            new { Config = configName, RepoTags = new[] { tag }, Layers = layerNames },
         }));
+        return path;
+    }
+
+    /// <summary>A layer holding one file of <paramref name="size"/> random bytes.</summary>
+    public static byte[] RandomFileLayer(string name, int size) =>
+        Layer(w => AddFile(w, name, RandomNumberGenerator.GetBytes(size)));
+
+    /// <summary>An OCI image layout whose manifest names a layer blob the archive does not hold.</summary>
+    public static string OciLayoutMissingLayer()
+    {
+        var layer = RandomFileLayer("x.bin", 1024);
+        var config = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["architecture"] = "amd64", ["os"] = "linux",
+            ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(Digest(layer)) },
+        });
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = "application/vnd.oci.image.manifest.v1+json",
+            ["config"] = new JsonObject { ["mediaType"] = "application/vnd.oci.image.config.v1+json", ["digest"] = Digest(config), ["size"] = config.Length },
+            ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = "application/vnd.oci.image.layer.v1.tar", ["digest"] = Digest(layer), ["size"] = layer.Length }),
+        });
+        var index = JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["manifests"] = new JsonArray(new JsonObject
+            {
+                ["mediaType"] = "application/vnd.oci.image.manifest.v1+json", ["digest"] = Digest(manifest), ["size"] = manifest.Length,
+                ["annotations"] = new JsonObject { ["io.containerd.image.name"] = "docker.io/berth-test/missing:1" },
+            }),
+        });
+        var path = Path.Combine(Folder, $"oci-missing-{Guid.NewGuid():N}.tar");
+        using var file = File.Create(path);
+        using var writer = new TarWriter(file, TarEntryFormat.Pax);
+        AddFile(writer, "oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
+        AddFile(writer, "index.json", index);
+        AddFile(writer, "blobs/sha256/" + Hex(manifest), manifest);
+        AddFile(writer, "blobs/sha256/" + Hex(config), config);
         return path;
     }
 
