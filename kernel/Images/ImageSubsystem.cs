@@ -77,6 +77,7 @@ public sealed class ImageSubsystem
         services.AddSingleton<ImagePuller>();
         services.AddSingleton(sp => new PushableBlobs(content, layers));
         services.AddSingleton<ImagePusher>();
+        services.AddSingleton<Plugins.Registry.PluginDistribution>();
     }
 
     /// <summary>Connects the image store to the selected storage plugin, then reclaims snapshots a crash left behind.</summary>

@@ -11,40 +11,52 @@ public sealed partial class PluginManager
     /// </summary>
     public async Task<PluginEntry> CreateAsync(string name, Stream tar, CancellationToken cancellationToken)
     {
-        var normalized = PluginNames.Normalize(name);
-        var staging = store.TempDirectory();
+        var staging = NewStagingDirectory();
         try
         {
             // Unpack and prove the package outside the registry lock: an upload may be slow.
             await PackageArchive.ExtractAsync(tar, staging, cancellationToken).ConfigureAwait(false);
-            var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
-            await ProveLoadsAsync(normalized, package, cancellationToken).ConfigureAwait(false);
-            return await SerializedAsync(async () =>
-            {
-                if (List().Any(e => e.Plugin.Name == normalized))
-                    throw BerthException.Conflict($"plugin \"{normalized}\" already exists");
-                var id = NewId();
-                var stored = store.AddVersion(id, package, move: true);
-                var record = new InstalledPlugin(id, normalized, Enabled: false, stored.Version, normalized, [], time.GetUtcNow());
-                try
-                {
-                    await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    store.Delete(id);
-                    throw;
-                }
-                var entry = new PluginEntry(record, stored, null, null);
-                Put(entry);
-                Publish(record, "create");
-                return entry;
-            }, cancellationToken).ConfigureAwait(false);
+            return await InstallFromDirectoryAsync(name, staging, reference: null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
+    }
+
+    /// <summary>A fresh folder inside the plugin store (same file system, so an install moves it in), removed at start if left.</summary>
+    public string NewStagingDirectory() => store.TempDirectory();
+
+    /// <summary>
+    /// Installs the package folder <paramref name="staging"/> (config.json + rootfs/, e.g. just pulled from a registry)
+    /// as plugin <paramref name="name"/>, disabled, after proving it loads. The folder is moved into the store.
+    /// </summary>
+    public async Task<PluginEntry> InstallFromDirectoryAsync(string name, string staging, string? reference, CancellationToken cancellationToken)
+    {
+        var normalized = PluginNames.Normalize(name);
+        var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
+        await ProveLoadsAsync(normalized, package, cancellationToken).ConfigureAwait(false);
+        return await SerializedAsync(async () =>
+        {
+            if (List().Any(e => e.Plugin.Name == normalized))
+                throw BerthException.Conflict($"plugin \"{normalized}\" already exists");
+            var id = NewId();
+            var stored = store.AddVersion(id, package, move: true);
+            var record = new InstalledPlugin(id, normalized, Enabled: false, stored.Version, reference is null ? normalized : PluginNames.Normalize(reference), [], time.GetUtcNow());
+            try
+            {
+                await store.SaveAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                store.Delete(id);
+                throw;
+            }
+            var entry = new PluginEntry(record, stored, null, null);
+            Put(entry);
+            Publish(record, reference is null ? "create" : "pull");
+            return entry;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ProveLoadsAsync(string name, PluginPackage package, CancellationToken cancellationToken)
@@ -149,10 +161,11 @@ public sealed partial class PluginManager
     /// Upgrades <paramref name="nameOrId"/> to the package of <paramref name="remote"/>. While the plugin is enabled this is a
     /// hot upgrade: the new version starts beside the old one, takes the new calls, and the old one drains and stops.
     /// </summary>
-    public Task<PluginEntry> UpgradeAsync(string nameOrId, string remote, CancellationToken cancellationToken) => SerializedAsync(async () =>
+    /// <param name="fetched">The package pulled from a registry; null to take a locally installed plugin named <paramref name="remote"/>.</param>
+    public Task<PluginEntry> UpgradeAsync(string nameOrId, string remote, PluginPackage? fetched, CancellationToken cancellationToken) => SerializedAsync(async () =>
     {
         var entry = Get(nameOrId);
-        var source = ResolveRemote(remote, entry);
+        var source = fetched ?? ResolveRemote(remote, entry);
         var oldKinds = entry.Package?.Protocols.Select(p => p.Kind).Order().ToList() ?? [];
         var newKinds = source.Protocols.Select(p => p.Kind).Order().ToList();
         if (entry.Package is not null && !oldKinds.SequenceEqual(newKinds))
@@ -183,15 +196,15 @@ public sealed partial class PluginManager
         return upgraded;
     }, cancellationToken);
 
-    /// <summary>Finds the package a reference names. Registry pulls are not built yet; a locally created plugin is used directly.</summary>
-    public PluginPackage ResolveRemote(string remote, PluginEntry? target = null)
+    /// <summary>The package of a locally installed plugin named <paramref name="remote"/>, or null (then it comes from a registry).</summary>
+    public PluginPackage? FindLocalPackage(string remote, PluginEntry? target = null)
     {
         var name = PluginNames.Normalize(remote);
-        var local = List().FirstOrDefault(e => e.Plugin.Name == name && e.Plugin.Id != target?.Plugin.Id);
-        if (local?.Package is not null) return local.Package;
-        throw BerthException.NotImplemented(
-            $"plugin \"{name}\" is not installed here and pulling plugins from a registry is not supported yet: create it first with `docker plugin create {name} DIR`");
+        return List().FirstOrDefault(e => e.Plugin.Name == name && e.Plugin.Id != target?.Plugin.Id)?.Package;
     }
+
+    private PluginPackage ResolveRemote(string remote, PluginEntry target) =>
+        FindLocalPackage(remote, target) ?? throw BerthException.NotFound($"plugin \"{PluginNames.Normalize(remote)}\" not found locally; it is pulled from its registry");
 
     /// <summary>What a package asks for, in Docker's privilege form (shown by install and upgrade before they proceed).</summary>
     public static IReadOnlyList<(string Name, string Description, IReadOnlyList<string> Value)> Privileges(PluginPackage package)

@@ -2,8 +2,9 @@ namespace Berth.Sdk.Storage;
 
 /// <summary>
 /// Resolves directories under the layer root without ever going through a symbolic link: each existing component is
-/// lstat'ed and must be a real directory. Directories already checked are remembered until something under the root
-/// is removed or replaced (<see cref="Forget"/>), so a deep tree costs one lstat per new directory, not per entry.
+/// lstat'ed and must be a real directory. Directories already checked are remembered until a directory under the
+/// root is removed (all removals go through <see cref="Remove"/>), so a deep tree costs one lstat per new directory,
+/// not per entry.
 /// </summary>
 internal sealed class LayerRootGuard
 {
@@ -73,8 +74,27 @@ internal sealed class LayerRootGuard
     /// <summary>Records a directory this apply made or kept at <paramref name="relative"/> (its parent already resolved).</summary>
     public void MarkDirectory(string relative) => verified.Add(relative);
 
-    /// <summary>Something under the root was removed or replaced: every directory is checked again.</summary>
-    public void Forget()
+    /// <summary>Removes whatever is at <paramref name="path"/> (a directory with all it holds), never following a link.</summary>
+    public void Clear(string path)
+    {
+        if (Posix.TryLStat(path, out var existing)) Remove(path, existing);
+    }
+
+    public void Remove(string path, in Posix.FileStat stat)
+    {
+        if (stat.IsDirectory)
+        {
+            Directory.Delete(path, recursive: true); // unlinks symbolic links inside, never follows them
+            Forget();
+        }
+        else
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A directory under the root was removed: every directory is checked again.</summary>
+    private void Forget()
     {
         verified.Clear();
         verified.Add("");

@@ -54,7 +54,9 @@ internal sealed class LayerTarReader : IAsyncDisposable
         {
             throw LayerEntryErrors.InvalidHeader($"checksum mismatch in the header of \"{entry.Name}\"");
         }
-        endOfEntry = digesting.BytesRead + ((entry.Length + RecordSize - 1) / RecordSize * RecordSize);
+        // A global header's data is already read; other entries' data and padding follow.
+        endOfEntry = digesting.BytesRead
+            + (entry.EntryType == TarEntryType.GlobalExtendedAttributes ? 0 : (entry.Length + RecordSize - 1) / RecordSize * RecordSize);
         return entry;
     }
 

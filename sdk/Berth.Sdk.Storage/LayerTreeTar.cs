@@ -66,7 +66,7 @@ internal sealed class LayerTreeTar(PaxTarOutput tar, WhiteoutFormat whiteouts)
         await tar.WriteHeaderAsync(fields, cancellationToken).ConfigureAwait(false);
         if (stat.IsRegularFile && stat.Size > 0)
         {
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = Posix.OpenForReading(path);
             await tar.WriteFileDataAsync(file, stat.Size, path, cancellationToken).ConfigureAwait(false);
         }
         if (stat.IsDirectory && whiteouts == WhiteoutFormat.Overlay && Whiteouts.IsOverlayOpaque(path))

@@ -6,25 +6,25 @@ namespace Berth.Sdk.Storage;
 
 /// <summary>
 /// Writes the entries of one layer tar under a root, as Moby's archive.Unpack does: every name checked lexically
-/// (<see cref="LayerEntryPath"/>) and on disk (<see cref="LayerRootGuard"/>), whiteouts turned into the
-/// <see cref="WhiteoutFormat"/> asked for, directory times set last (<see cref="Finish"/>).
+/// (<see cref="LayerEntryPath"/>) and on disk (<see cref="LayerRootGuard"/>), whiteouts handed to
+/// <see cref="LayerWhiteouts"/>, an existing path replaced unless it is a directory meeting a directory, directory
+/// times set last (<see cref="Finish"/>).
 /// </summary>
 internal sealed class LayerUnpacker : IDisposable
 {
     private const int CopyBufferSize = 1 << 20;
-    private const uint PermissionBits = 0xFFF; // rwx for all three plus setuid, setgid, sticky
 
-    private readonly WhiteoutFormat whiteouts;
     private readonly LayerRootGuard guard;
+    private readonly LayerWhiteouts whiteouts;
     private readonly HashSet<string>? unpacked; // Delete format: what this tar brought, kept by opaque directories
     private readonly List<(string Relative, DateTimeOffset Time)> directoryTimes = [];
     private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
 
     public LayerUnpacker(string root, WhiteoutFormat whiteouts)
     {
-        this.whiteouts = whiteouts;
         unpacked = whiteouts == WhiteoutFormat.Delete ? new HashSet<string>(StringComparer.Ordinal) : null;
         guard = new LayerRootGuard(root, unpacked is null ? null : created => unpacked.Add(created));
+        this.whiteouts = new LayerWhiteouts(guard, whiteouts, unpacked);
     }
 
     public async Task ApplyAsync(TarEntry entry, CancellationToken cancellationToken)
@@ -40,7 +40,7 @@ internal sealed class LayerUnpacker : IDisposable
         var baseName = LayerEntryPath.BaseName(name);
         if (baseName == Whiteouts.OpaqueMarker)
         {
-            ApplyOpaqueMarker(entry, parent);
+            whiteouts.ApplyOpaqueMarker(entry, parent);
             return;
         }
         if (baseName.StartsWith(Whiteouts.MetaPrefix, StringComparison.Ordinal) || name.StartsWith(Whiteouts.MetaPrefix, StringComparison.Ordinal))
@@ -49,7 +49,7 @@ internal sealed class LayerUnpacker : IDisposable
         }
         if (baseName.StartsWith(Whiteouts.Prefix, StringComparison.Ordinal))
         {
-            ApplyWhiteout(entry, parent, baseName[Whiteouts.Prefix.Length..]);
+            whiteouts.ApplyWhiteout(entry, parent, baseName[Whiteouts.Prefix.Length..]);
             return;
         }
 
@@ -62,7 +62,7 @@ internal sealed class LayerUnpacker : IDisposable
                 MakeDirectory(name, path);
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                Replace(path);
+                guard.Clear(path);
                 await WriteFileAsync(entry, path, cancellationToken).ConfigureAwait(false);
                 break;
             case TarEntryType.SymbolicLink:
@@ -98,7 +98,7 @@ internal sealed class LayerUnpacker : IDisposable
             guard.MarkDirectory(name); // directory over directory: kept, metadata updated
             return;
         }
-        Replace(path);
+        guard.Clear(path);
         Directory.CreateDirectory(path);
         guard.MarkDirectory(name);
     }
@@ -134,16 +134,17 @@ internal sealed class LayerUnpacker : IDisposable
         {
             throw LayerEntryErrors.Refused(entry.Name, $"symbolic link target \"{target}\" escapes the layer root");
         }
-        Replace(path);
+        guard.Clear(path);
         File.CreateSymbolicLink(path, target);
     }
 
     private void MakeHardLink(TarEntry entry, string name, string path)
     {
+        if (string.IsNullOrEmpty(entry.LinkName)) throw LayerEntryErrors.Refused(entry.Name, "hard link without a target");
         var target = LayerEntryPath.Clean(entry.LinkName);
         if (string.IsNullOrEmpty(target)) throw LayerEntryErrors.Refused(entry.Name, $"hard link target \"{entry.LinkName}\" escapes the layer root");
         if (target == name) throw LayerEntryErrors.Refused(entry.Name, "hard link to itself");
-        Replace(path);
+        guard.Clear(path);
         var targetPath = guard.FullPath(target);
         if (guard.ResolveDirectory(LayerEntryPath.Parent(target), create: false, entry.Name) is null || !Posix.TryLStat(targetPath, out var existing))
         {
@@ -161,8 +162,8 @@ internal sealed class LayerUnpacker : IDisposable
             TarEntryType.BlockDevice => (Posix.FileTypes.BlockDevice, DeviceOf(entry)),
             _ => (Posix.FileTypes.Fifo, 0UL),
         };
-        Replace(path);
-        Posix.MkNod(path, type | ((uint)entry.Mode & PermissionBits), device);
+        guard.Clear(path);
+        Posix.MkNod(path, type | ((uint)entry.Mode & LayerEntryMetadata.PermissionBits), device);
     }
 
     private static ulong DeviceOf(TarEntry entry) =>
@@ -170,82 +171,8 @@ internal sealed class LayerUnpacker : IDisposable
 
     private void ApplyMetadata(TarEntry entry, string name, string path)
     {
-        Posix.LChown(path, entry.Uid, entry.Gid);
-        if (entry.EntryType != TarEntryType.SymbolicLink) Posix.Chmod(path, (uint)entry.Mode & PermissionBits); // after chown, which clears setuid
-        if (entry is PaxTarEntry pax) ApplyXattrs(pax, path);
+        LayerEntryMetadata.ApplyOwnerModeAndXattrs(entry, path);
         if (entry.EntryType == TarEntryType.Directory) directoryTimes.Add((name, entry.ModificationTime));
         else Posix.SetTimesNoFollow(path, entry.ModificationTime, entry.ModificationTime);
-    }
-
-    private static void ApplyXattrs(PaxTarEntry entry, string path)
-    {
-        foreach (var (name, value) in XattrRecords.Read(entry.ExtendedAttributes))
-        {
-            // overlayfs metadata comes from whiteout entries only, never from a layer's own xattrs.
-            if (name.StartsWith(Whiteouts.OverlayXattrPrefix, StringComparison.Ordinal)) continue;
-            try
-            {
-                Posix.LSetXattr(path, name, value);
-            }
-            catch (IOException ex) when (ex.HResult == Errno.ENOTSUP)
-            {
-                // The file system keeps no xattrs (of this namespace): Docker ignores this too.
-            }
-        }
-    }
-
-    private void ApplyOpaqueMarker(TarEntry entry, string directory)
-    {
-        var path = guard.ResolveDirectory(directory, create: true, entry.Name)!;
-        if (whiteouts == WhiteoutFormat.Overlay) Posix.LSetXattr(path, Whiteouts.OverlayOpaqueXattr, "y"u8);
-        else RemoveWhatThisTarDidNotBring(directory, path);
-    }
-
-    private void RemoveWhatThisTarDidNotBring(string relative, string path)
-    {
-        foreach (var child in DirectoryNames.Sorted(path))
-        {
-            var childRelative = LayerEntryPath.Join(relative, child);
-            var childPath = $"{path}/{child}";
-            if (!Posix.TryLStat(childPath, out var stat)) continue;
-            if (unpacked!.Contains(childRelative))
-            {
-                if (stat.IsDirectory) RemoveWhatThisTarDidNotBring(childRelative, childPath);
-                continue;
-            }
-            Remove(childPath, stat);
-        }
-    }
-
-    private void ApplyWhiteout(TarEntry entry, string directory, string deleted)
-    {
-        if (deleted is "." or ".." || deleted.Length == 0) throw LayerEntryErrors.Refused(entry.Name, "whiteout of an invalid name");
-        var parent = guard.ResolveDirectory(directory, create: whiteouts == WhiteoutFormat.Overlay, entry.Name);
-        if (parent is null) return; // Delete: nothing there to delete
-        var path = guard.FullPath(LayerEntryPath.Join(directory, deleted));
-        Replace(path);
-        if (whiteouts == WhiteoutFormat.Delete) return;
-        Posix.MkNod(path, Posix.FileTypes.CharacterDevice, 0);
-        Posix.LChown(path, entry.Uid, entry.Gid);
-        Posix.SetTimesNoFollow(path, entry.ModificationTime, entry.ModificationTime);
-    }
-
-    /// <summary>Removes whatever is at <paramref name="path"/> (a directory with all it holds), never following a link.</summary>
-    private void Replace(string path)
-    {
-        if (Posix.TryLStat(path, out var existing)) Remove(path, existing);
-    }
-
-    private void Remove(string path, in Posix.FileStat stat)
-    {
-        if (stat.IsDirectory)
-        {
-            Directory.Delete(path, recursive: true);
-            guard.Forget();
-        }
-        else
-        {
-            File.Delete(path);
-        }
     }
 }

@@ -17,9 +17,15 @@ public static partial class Posix
         public const uint StatxBasicStats = 0x7ff;
         public const int StatxSize = 256;
         public const int MntDetach = 2;
+        public const int OpenReadOnly = 0;
+        public const int OpenCloseOnExec = 0x80000;
 
         [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         public static partial int Statx(int dirFd, string path, int flags, uint mask, Span<byte> buffer);
+
+        /// <summary>open(2) without the variadic mode argument (only valid without O_CREAT).</summary>
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
 
         [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         public static partial int MkNod(string path, uint mode, ulong dev);

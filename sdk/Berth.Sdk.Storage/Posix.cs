@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Sdk.Storage;
 
@@ -113,8 +114,20 @@ public static partial class Posix
 
     internal static void Link(string existing, string newPath) => Check(Native.Link(existing, newPath), $"link {existing}", newPath);
 
+    /// <summary>
+    /// Opens a file to read it, never through a symbolic link, without .NET's FileShare emulation: that takes an
+    /// flock, and fails on a file a container process holds locked (a database, dpkg) while its layer is exported.
+    /// </summary>
+    internal static SafeFileHandle OpenForReading(string path)
+    {
+        var noFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+        var fd = Native.Open(path, Native.OpenReadOnly | Native.OpenCloseOnExec | noFollow);
+        if (fd < 0) throw Errno.ToException("open", path, Marshal.GetLastPInvokeError());
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     /// <summary>Reserves disk blocks for a file about to be written; file systems without fallocate are left alone.</summary>
-    internal static void Preallocate(Microsoft.Win32.SafeHandles.SafeFileHandle file, long length, string path)
+    internal static void Preallocate(SafeFileHandle file, long length, string path)
     {
         if (Native.Fallocate(file, 0, 0, length) == 0) return;
         var errno = Marshal.GetLastPInvokeError();

@@ -87,7 +87,7 @@ public static class ImageRoutes
     {
         var name = (context.Request.RouteValues["rest"] as string ?? "").Trim('/');
         if (name.Length == 0) throw BerthException.Invalid("image name cannot be blank");
-        var force = QueryFlags.Bool(context.Request.Query["force"]);
+        var force = ApiMiddleware.QueryBool(context, "force");
         var items = await Images(context).DeleteAsync(name, force, context.RequestAborted).ConfigureAwait(false);
         await ApiJson.WriteAsync(context, items.Select(DeleteItem)).ConfigureAwait(false);
     }

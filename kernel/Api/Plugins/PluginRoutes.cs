@@ -1,6 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Berth.Kernel.Api.Images;
+using Berth.Kernel.Images.Distribution;
+using Berth.Kernel.Images.Progress;
+using Berth.Kernel.Images.References;
 using Berth.Kernel.Plugins;
+using Berth.Kernel.Plugins.Registry;
+using Berth.Sdk.Hosting.Packages;
 using Berth.Sdk;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,21 +44,81 @@ public static class PluginRoutes
         return ApiJson.WriteAsync(context, new JsonArray(entries.Select(e => (JsonNode?)PluginView.ToJson(e)).ToArray()));
     }
 
-    private static Task PrivilegesAsync(HttpContext context)
+    private static async Task PrivilegesAsync(HttpContext context)
     {
         var remote = context.Request.Query["remote"].ToString();
         if (remote.Length == 0) throw BerthException.Invalid("remote is required");
-        var package = Manager(context).ResolveRemote(remote);
-        var privileges = PluginManager.Privileges(package).Select(p => new { p.Name, p.Description, p.Value });
-        return ApiJson.WriteAsync(context, privileges);
+        var manager = Manager(context);
+        var local = manager.FindLocalPackage(remote);
+        if (local is not null)
+        {
+            await ApiJson.WriteAsync(context, PluginManager.Privileges(local).Select(p => new { p.Name, p.Description, p.Value })).ConfigureAwait(false);
+            return;
+        }
+        var staging = manager.NewStagingDirectory();
+        try
+        {
+            var quiet = JsonMessageStream.Discarding();
+            await Distribution(context).FetchAsync(ImageReference.Parse(remote).WithDefaultTag(), Credentials(context), staging, quiet, context.RequestAborted).ConfigureAwait(false);
+            var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
+            await ApiJson.WriteAsync(context, PluginManager.Privileges(package).Select(p => new { p.Name, p.Description, p.Value })).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
     }
 
-    private static Task PullAsync(HttpContext context)
+    /// <summary><c>docker plugin install</c>: pulls the package from its registry and installs it disabled (the CLI enables it next).</summary>
+    private static async Task PullAsync(HttpContext context)
     {
         var remote = context.Request.Query["remote"].ToString();
-        throw BerthException.NotImplemented(
-            $"installing plugin \"{remote}\" from a registry is not supported yet: use `docker plugin create NAME DIR` with a Berth plugin package");
+        if (remote.Length == 0) throw BerthException.Invalid("remote is required");
+        var alias = context.Request.Query["name"].ToString();
+        var reference = ImageReference.Parse(remote).WithDefaultTag();
+        var manager = Manager(context);
+        var name = PluginNames.Normalize(alias.Length > 0 ? alias : remote);
+        if (manager.List().Any(e => e.Plugin.Name == name)) throw BerthException.Conflict($"plugin \"{name}\" already exists");
+        // The CLI enables the plugin by the name in this header once the stream ends.
+        context.Response.Headers["Docker-Plugin-Name"] = name;
+        var progress = new JsonMessageStream(context.Response, context.RequestServices.GetRequiredService<TimeProvider>());
+        var staging = manager.NewStagingDirectory();
+        try
+        {
+            await ImageCreateRoute.RunStreamingAsync(progress, async () =>
+            {
+                await Distribution(context).FetchAsync(reference, Credentials(context), staging, progress, context.RequestAborted).ConfigureAwait(false);
+                await manager.InstallFromDirectoryAsync(name, staging, remote, context.RequestAborted).ConfigureAwait(false);
+                await progress.StatusAsync($"Installed plugin {name}").ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
     }
+
+    /// <summary><c>docker plugin push</c>: uploads the active version's package under the plugin's name.</summary>
+    private static async Task PushAsync(HttpContext context, PluginManager manager, string name)
+    {
+        var entry = manager.Get(name);
+        var package = entry.Package ?? throw BerthException.Invalid($"plugin {entry.Plugin.Name} has no readable package to push");
+        var progress = new JsonMessageStream(context.Response, context.RequestServices.GetRequiredService<TimeProvider>());
+        var scratch = manager.NewStagingDirectory();
+        try
+        {
+            await ImageCreateRoute.RunStreamingAsync(progress, () =>
+                Distribution(context).PushAsync(package.Directory, ImageReference.Parse(entry.Plugin.Name), Credentials(context), scratch, progress, context.RequestAborted)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static PluginDistribution Distribution(HttpContext context) => context.RequestServices.GetRequiredService<PluginDistribution>();
+
+    private static RegistryCredentials? Credentials(HttpContext context) => RegistryCredentials.Decode(context.Request.Headers["X-Registry-Auth"]);
 
     private static async Task CreateAsync(HttpContext context)
     {
@@ -102,7 +168,8 @@ public static class PluginRoutes
                 await UpgradeAsync(context, manager, name).ConfigureAwait(false);
                 break;
             default:
-                throw BerthException.NotImplemented("pushing plugins to a registry is not supported yet");
+                await PushAsync(context, manager, name).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -110,13 +177,31 @@ public static class PluginRoutes
     {
         var remote = context.Request.Query["remote"].ToString();
         if (remote.Length == 0) throw BerthException.Invalid("remote is required");
-        var upgraded = await manager.UpgradeAsync(name, remote, context.RequestAborted).ConfigureAwait(false);
+        var upgraded = await UpgradeFromLocalOrRegistryAsync(context, manager, name, remote).ConfigureAwait(false);
         // Docker answers a progress stream; the CLI prints it and then "Upgraded plugin …".
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         var status = JsonSerializer.SerializeToUtf8Bytes(new { status = $"Upgraded {upgraded.Plugin.Name} to version {upgraded.Plugin.ActiveVersion} from {remote}" });
         await context.Response.Body.WriteAsync(status, context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.WriteAsync("\r\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<PluginEntry> UpgradeFromLocalOrRegistryAsync(HttpContext context, PluginManager manager, string name, string remote)
+    {
+        if (manager.FindLocalPackage(remote, manager.Get(name)) is not null)
+            return await manager.UpgradeAsync(name, remote, null, context.RequestAborted).ConfigureAwait(false);
+        var staging = manager.NewStagingDirectory();
+        try
+        {
+            var quiet = JsonMessageStream.Discarding();
+            await Distribution(context).FetchAsync(ImageReference.Parse(remote).WithDefaultTag(), Credentials(context), staging, quiet, context.RequestAborted).ConfigureAwait(false);
+            var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
+            return await manager.UpgradeAsync(name, remote, package, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
     }
 
     private static async Task RemoveAsync(HttpContext context, string rest)

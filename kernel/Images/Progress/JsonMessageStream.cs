@@ -20,6 +20,9 @@ public sealed class JsonMessageStream(HttpResponse response, TimeProvider time)
 
     public bool Started => started;
 
+    /// <summary>A stream nobody reads, for work that reports progress where no client waits for it.</summary>
+    public static JsonMessageStream Discarding() => new(new DefaultHttpContext().Response, TimeProvider.System);
+
     public Task StatusAsync(string status, string? id = null) => WriteAsync(new Message { Status = status, Id = id, ProgressDetail = id is null ? null : new Detail() });
 
     public Task StreamAsync(string text) => WriteAsync(new Message { Stream = text });

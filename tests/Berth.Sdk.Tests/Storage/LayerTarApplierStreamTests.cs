@@ -73,6 +73,16 @@ public class LayerTarApplierStreamTests
     }
 
     [Test]
+    public async Task ApplyAsync_StreamEndingAfterAGlobalHeader_IsAccepted()
+    {
+        var tar = new TestTar().File("a", "a").GlobalHeader().ToArray()[..^1024];
+
+        var digest = await LayerApply.ApplyAsync(tar, dir.Root);
+
+        Assert.That(digest.Size, Is.EqualTo(tar.Length));
+    }
+
+    [Test]
     public async Task ApplyAsync_EmptyStream_IsAnEmptyLayer()
     {
         var digest = await LayerApply.ApplyAsync([], dir.Root);

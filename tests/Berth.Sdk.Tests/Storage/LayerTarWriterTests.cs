@@ -163,6 +163,20 @@ public class LayerTarWriterTests
     }
 
     [Test]
+    public async Task WriteAsync_FileLockedByAContainerProcess_IsStillRead()
+    {
+        var source = dir.Sibling("source");
+        var path = Path.Combine(source, "db.lock");
+        await File.WriteAllTextAsync(path, "locked");
+        await using var locked = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None); // flock(LOCK_EX)
+
+        var tar = await WriteAsync(source, WhiteoutFormat.Overlay);
+        await LayerApply.ApplyAsync(tar, dir.Root);
+
+        Assert.That(await File.ReadAllTextAsync(dir["db.lock"]), Is.EqualTo("locked"));
+    }
+
+    [Test]
     public void WriteAsync_MissingDirectory_Throws()
     {
         Assert.ThrowsAsync<BerthException>(() => LayerTarWriter.WriteAsync(Path.Combine(dir.Parent, "missing"), WhiteoutFormat.Overlay, new MemoryStream(), CancellationToken.None));

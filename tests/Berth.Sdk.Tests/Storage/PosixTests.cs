@@ -76,6 +76,20 @@ public class PosixTests
         });
     }
 
+    [Test]
+    public void OpenForReading_Symlink_IsRefused()
+    {
+        File.WriteAllText(dir["target"], "t");
+        File.CreateSymbolicLink(dir["link"], dir["target"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.Throws<IOException>(() => Posix.OpenForReading(dir["link"]).Dispose());
+            using var handle = Posix.OpenForReading(dir["target"]);
+            Assert.That(RandomAccess.GetLength(handle), Is.EqualTo(1));
+        });
+    }
+
     [TestCase(0u, 0u)]
     [TestCase(1u, 3u)]
     [TestCase(259u, 65536u)]
