@@ -39,6 +39,26 @@ function Install-DebianPackages([hashtable]$CommandToPackage) {
     & apt-get install -y -qq @missing | Out-Null
 }
 
+# Moby's dockerd (Debian's docker.io) for the side-by-side interop tests. Best effort: without it those tests skip.
+# Its service is kept from starting (policy-rc.d), so installing it adds no system daemon, bridge or iptables rules.
+function Install-MobyForInterop {
+    if (Test-Path '/usr/sbin/dockerd') { return }
+    if ((id -u) -ne '0') { Write-Host 'dockerd is missing and this is not root: the Moby interop tests will be skipped' -ForegroundColor Yellow; return }
+    Step 'apt-get install docker.io (Moby, for the interop tests; its service is not started)'
+    $policy = '/usr/sbin/policy-rc.d'
+    $hadPolicy = Test-Path $policy
+    try {
+        if (-not $hadPolicy) { Set-Content $policy "#!/bin/sh`nexit 101`n"; & chmod 755 $policy }
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        & apt-get update -qq | Out-Null
+        & apt-get install -y -qq --no-install-recommends docker.io | Out-Null
+        if ($LASTEXITCODE -ne 0) { Write-Host 'docker.io could not be installed: the Moby interop tests will be skipped' -ForegroundColor Yellow }
+    }
+    finally {
+        if (-not $hadPolicy) { Remove-Item $policy -ErrorAction SilentlyContinue }
+    }
+}
+
 function Get-DockerCli {
     foreach ($candidate in @('/usr/local/bin/docker', (Get-Command docker -ErrorAction SilentlyContinue).Source)) {
         if ($candidate -and (Test-Path $candidate)) { return $candidate }
@@ -94,7 +114,8 @@ $TestProjects = @(
 )
 
 function Invoke-Test {
-    Install-DebianPackages @{ curl = 'curl'; busybox = 'busybox-static'; 'docker-registry' = 'docker-registry'; python3 = 'python3-minimal' }
+    Install-DebianPackages @{ curl = 'curl'; busybox = 'busybox-static'; 'docker-registry' = 'docker-registry' }
+    Install-MobyForInterop
     $null = Get-DockerCli
     Invoke-Build
     Invoke-Publish
@@ -157,7 +178,7 @@ function Stop-Berthd([string]$PidFile) {
 }
 
 function Invoke-Demo {
-    Install-DebianPackages @{ busybox = 'busybox-static'; curl = 'curl' }
+    Install-DebianPackages @{ busybox = 'busybox-static'; curl = 'curl'; 'docker-registry' = 'docker-registry' }
     $docker = Get-DockerCli
     Invoke-Publish
     $pidFile = '/run/berth/berthd.pid'
@@ -195,15 +216,42 @@ function Invoke-Demo {
     $tarball = Join-Path $Artifacts 'busybox-rootfs.tar'
     Step "busybox image from Debian's busybox-static ($tarball)"
     New-BusyboxRootfs $tarball
-    & $docker import $tarball busybox:latest
+    & $docker import --change 'CMD ["sh"]' $tarball busybox:latest
+    Step 'docker images; docker history busybox'
+    & $docker images
+    & $docker history busybox:latest
+    Invoke-RegistryRoundTrip $docker
     Step 'docker run --rm busybox echo hello from berth'
     & $docker run --rm busybox:latest echo hello from berth
     if ($LASTEXITCODE -ne 0) {
-        Write-Host 'Images and containers are not built yet in this version of Berth (see README: status); the daemon said so above.' -ForegroundColor Yellow
+        Write-Host 'Containers are not built yet in this version of Berth (see README: status); the daemon said so above.' -ForegroundColor Yellow
     }
     Write-Host ""
     Write-Host "berthd keeps running (pid $($daemon.Id)). Try: DOCKER_HOST=unix://$socket docker plugin ls"
     Write-Host "Stop it with: kill $($daemon.Id)"
+}
+
+# Pushes busybox to a throw-away registry (Debian's docker-registry on loopback), removes it and pulls it back.
+function Invoke-RegistryRoundTrip([string]$Docker) {
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("berth-demo-registry." + [Guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Force $dir | Out-Null
+    $port = 5055
+    Set-Content (Join-Path $dir 'config.yml') "version: 0.1`nlog: {level: error}`nstorage: {filesystem: {rootdirectory: $dir/data}}`nhttp: {addr: 127.0.0.1:$port}`n"
+    $registry = Start-Process -FilePath 'docker-registry' -ArgumentList 'serve', (Join-Path $dir 'config.yml') -RedirectStandardError (Join-Path $dir 'log') -RedirectStandardOutput '/dev/null' -PassThru
+    try {
+        Start-Sleep -Milliseconds 500
+        $remote = "127.0.0.1:$port/demo/busybox:latest"
+        Step "docker push $remote, docker rmi, docker pull (same image id comes back)"
+        & $Docker tag busybox:latest $remote
+        & $Docker push $remote
+        & $Docker rmi $remote
+        & $Docker pull $remote
+        & $Docker images --digests
+    }
+    finally {
+        & kill $registry.Id
+        Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+    }
 }
 
 function Invoke-Run {
@@ -216,7 +264,7 @@ function Invoke-Bench {
     Invoke-Publish
     Step 'BenchmarkDotNet: plugin round trips and bulk channel'
     & dotnet run -c Release --project (Join-Path $Root 'bench/Berth.Benchmarks/Berth.Benchmarks.csproj') -- --filter '*' @Rest
-    foreach ($script in 'startup.sh', 'idle-rss.sh') {
+    foreach ($script in 'startup.sh', 'idle-rss.sh', 'pull.sh') {
         Step "bench/scripts/$script"
         & bash (Join-Path $Root "bench/scripts/$script")
     }

@@ -117,6 +117,7 @@ public static class BerthDaemon
         SystemRoutes.Map(app);
         PluginRoutes.Map(app);
         ImageRoutes.Map(app);
+        AuthRoute.Map(app);
         UnbuiltRoutes.Map(app);
 
         using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>

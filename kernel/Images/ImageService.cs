@@ -52,6 +52,10 @@ public sealed class ImageService(
         ArgumentNullException.ThrowIfNull(tags);
         await Content.WriteAsync(config.Bytes, config.Id, cancellationToken).ConfigureAwait(false);
         using var held = await Images.LockAsync(cancellationToken).ConfigureAwait(false);
+        // A layer found "already there" may have gone with an image removed meanwhile: never register a partial image.
+        var missing = ChainIds.Of(config.DiffIds).FirstOrDefault(c => Layers.Find(c) is null);
+        if (missing is not null)
+            throw BerthException.Conflict($"layer {missing} was removed while the image was being registered; try again");
         var entry = await Images.AddAsync(config, tags.Count > 0 ? time.GetUtcNow() : null, cancellationToken).ConfigureAwait(false);
         foreach (var tag in tags) await PointAsync(tag, entry.Id, cancellationToken).ConfigureAwait(false);
         return entry;

@@ -50,23 +50,10 @@ public static class PluginRoutes
         if (remote.Length == 0) throw BerthException.Invalid("remote is required");
         var manager = Manager(context);
         var local = manager.FindLocalPackage(remote);
-        if (local is not null)
-        {
-            await ApiJson.WriteAsync(context, PluginManager.Privileges(local).Select(p => new { p.Name, p.Description, p.Value })).ConfigureAwait(false);
-            return;
-        }
-        var staging = manager.NewStagingDirectory();
-        try
-        {
-            var quiet = JsonMessageStream.Discarding();
-            await Distribution(context).FetchAsync(ImageReference.Parse(remote).WithDefaultTag(), Credentials(context), staging, quiet, context.RequestAborted).ConfigureAwait(false);
-            var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
-            await ApiJson.WriteAsync(context, PluginManager.Privileges(package).Select(p => new { p.Name, p.Description, p.Value })).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        var privileges = local is not null
+            ? PluginManager.Privileges(local)
+            : await WithPulledPackageAsync(context, manager, remote, package => Task.FromResult(PluginManager.Privileges(package))).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, privileges.Select(p => new { p.Name, p.Description, p.Value })).ConfigureAwait(false);
     }
 
     /// <summary><c>docker plugin install</c>: pulls the package from its registry and installs it disabled (the CLI enables it next).</summary>
@@ -113,6 +100,21 @@ public static class PluginRoutes
         finally
         {
             if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>Pulls <paramref name="remote"/> into a staging folder, hands the package to <paramref name="use"/>, removes the folder.</summary>
+    private static async Task<T> WithPulledPackageAsync<T>(HttpContext context, PluginManager manager, string remote, Func<PluginPackage, Task<T>> use)
+    {
+        var staging = manager.NewStagingDirectory();
+        try
+        {
+            await Distribution(context).FetchAsync(ImageReference.Parse(remote).WithDefaultTag(), Credentials(context), staging, JsonMessageStream.Discarding(), context.RequestAborted).ConfigureAwait(false);
+            return await use(PluginPackage.Load(staging, PluginStore.SupportedMajors)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
     }
 
@@ -190,18 +192,7 @@ public static class PluginRoutes
     {
         if (manager.FindLocalPackage(remote, manager.Get(name)) is not null)
             return await manager.UpgradeAsync(name, remote, null, context.RequestAborted).ConfigureAwait(false);
-        var staging = manager.NewStagingDirectory();
-        try
-        {
-            var quiet = JsonMessageStream.Discarding();
-            await Distribution(context).FetchAsync(ImageReference.Parse(remote).WithDefaultTag(), Credentials(context), staging, quiet, context.RequestAborted).ConfigureAwait(false);
-            var package = PluginPackage.Load(staging, PluginStore.SupportedMajors);
-            return await manager.UpgradeAsync(name, remote, package, context.RequestAborted).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        return await WithPulledPackageAsync(context, manager, remote, package => manager.UpgradeAsync(name, remote, package, context.RequestAborted)).ConfigureAwait(false);
     }
 
     private static async Task RemoveAsync(HttpContext context, string rest)

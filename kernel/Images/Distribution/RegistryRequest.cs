@@ -32,6 +32,9 @@ internal sealed record RegistryRequest(
     public IReadOnlyList<string> AlsoPullFrom { get; init; } = [];
 
     /// <summary>The token scopes: <c>repository:path:pull</c>, or <c>pull,push</c> for push calls.</summary>
-    public IReadOnlyList<string> Scopes =>
+    public IReadOnlyList<string> Scopes => ExplicitScopes ??
         [$"repository:{Repository.Path}:{(Push ? "pull,push" : "pull")}", .. AlsoPullFrom.Select(p => $"repository:{p}:pull")];
+
+    /// <summary>Scopes that replace the repository's (none at all for a login check).</summary>
+    public IReadOnlyList<string>? ExplicitScopes { get; init; }
 }

@@ -125,6 +125,28 @@ public sealed class RegistryPushPullTests
     }
 
     [Test]
+    public async Task Login_OpenRegistry_SucceedsAndPushUsesTheStoredCredentials()
+    {
+        var config = Directory.CreateTempSubdirectory("berth-docker-config.").FullName;
+        try
+        {
+            var env = new Dictionary<string, string>(daemon.DockerEnv) { ["DOCKER_CONFIG"] = config };
+            var login = await Processes.RunAsync(DockerCli.Path, ["login", registry.Address, "-u", "tester", "--password-stdin"], env, stdin: "secret\n");
+            Assert.That(login.ExitCode, Is.Zero, login.ToString());
+            Assert.That(login.Stdout, Does.Contain("Login Succeeded"));
+            Assert.That(await File.ReadAllTextAsync(Path.Combine(config, "config.json")), Does.Contain(registry.Address));
+            var remote = $"{registry.Address}/acc/after-login:1";
+            await ImportAsync(remote);
+            var push = await Processes.RunAsync(DockerCli.Path, ["push", remote], env);
+            Assert.That(push.ExitCode, Is.Zero, push.ToString());
+        }
+        finally
+        {
+            Directory.Delete(config, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Pull_MissingTag_ManifestUnknown()
     {
         var result = await daemon.DockerAsync("pull", $"{registry.Address}/acc/none:404");

@@ -293,6 +293,45 @@ public class LayerTarApplierEntryTests
     }
 
     [Test]
+    public async Task ApplyAsync_RawBinarySchilyXattr_IsDroppedNotMangled()
+    {
+        // System.Formats.Tar decodes PAX values as UTF-8: a raw binary value (as Go writes it) cannot be read back.
+        var tar = await RawPaxTarAsync(("SCHILY.xattr.user.bin", [0x01, 0xFF, 0x80]), ("SCHILY.xattr.user.text", "ok"u8.ToArray()));
+
+        await LayerApply.ApplyAsync(tar, dir.Root);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Posix.LGetXattr(dir["f"], "user.bin"), Is.Null);
+            Assert.That(Posix.LGetXattr(dir["f"], "user.text"), Is.EqualTo("ok"u8.ToArray()));
+        });
+    }
+
+    [Test]
+    public async Task ApplyAsync_SchilyXattrWithNewline_IsRefusedAsInvalidHeader()
+    {
+        // Known limit of System.Formats.Tar: it refuses a PAX value holding a newline. Refused cleanly, never misapplied.
+        var tar = await RawPaxTarAsync(("SCHILY.xattr.user.bin", [0x01, 0x0A, 0x02]));
+
+        var error = LayerApply.Refused(tar, dir.Root);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Kind, Is.EqualTo(BerthErrorKind.InvalidParameter));
+            Assert.That(error.Message, Does.StartWith("invalid layer: invalid tar header"));
+        });
+    }
+
+    private static async Task<byte[]> RawPaxTarAsync(params (string Key, byte[] Value)[] records)
+    {
+        var output = new MemoryStream();
+        using var tar = new PaxTarOutput(output);
+        await tar.WriteHeaderAsync(new TarHeaderFields { Name = "f", TypeFlag = TarHeaderFields.RegularFile, Mode = 0x1A4, Records = records }, CancellationToken.None);
+        await tar.FinishAsync(CancellationToken.None);
+        return output.ToArray();
+    }
+
+    [Test]
     public async Task ApplyAsync_UstarEntries_AreApplied()
     {
         var tar = new TestTar(TarEntryFormat.Ustar).Directory("u/").File("u/f", "ustar").ToArray();
