@@ -54,7 +54,20 @@ public sealed class ImageSubsystem
         var images = await ImageStore.LoadAsync(Path.Combine(root, "images"), content, layers, cancellationToken).ConfigureAwait(false);
         var references = await ReferenceStore.LoadAsync(Path.Combine(root, "repositories.json"), cancellationToken).ConfigureAwait(false);
         subsystem = new ImageSubsystem(config, content, layers, images, references);
+        subsystem.CollectUnusedBlobs();
         return subsystem;
+    }
+
+    /// <summary>Blobs of pulls or loads that failed before their image was registered: nothing names them any more.</summary>
+    private void CollectUnusedBlobs()
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var image in images.All) keep.Add(image.Id);
+        foreach (var layer in layers.All) foreach (var blob in layer.Blobs) keep.Add(blob.Digest);
+        foreach (var name in references.All.Keys)
+            if (References.ImageReference.TryParse(name, out var reference) && reference.Digest is not null) keep.Add(reference.Digest);
+        var removed = content.RemoveAllExcept(keep);
+        if (removed > 0) Serilog.Log.Information("removed {Count} blobs no image or layer uses", removed);
     }
 
     private ISnapshotter Snapshotter =>

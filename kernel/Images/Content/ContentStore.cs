@@ -126,11 +126,25 @@ public sealed class ContentStore
     public IEnumerable<string> List() =>
         Directory.EnumerateFiles(blobs).Select(Path.GetFileName).Where(n => Digests.IsHex64(n)).Select(n => Digests.Prefix + n);
 
-    /// <summary>Removes temp files of interrupted writes; partial downloads stay so a later pull resumes them.</summary>
+    /// <summary>Removes temp files and folders of interrupted writes and loads; partial downloads stay so a later pull resumes them.</summary>
     public void RemoveLeftovers()
     {
         foreach (var file in Directory.EnumerateFiles(IngestDirectory))
             if (!file.EndsWith(".partial", StringComparison.Ordinal)) File.Delete(file);
+        foreach (var dir in Directory.EnumerateDirectories(IngestDirectory)) Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>Deletes every blob not in <paramref name="keep"/> (at start, before anything can add one).</summary>
+    public int RemoveAllExcept(IReadOnlySet<string> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        var removed = 0;
+        foreach (var digest in List().Where(d => !keep.Contains(d)).ToList())
+        {
+            Delete(digest);
+            removed++;
+        }
+        return removed;
     }
 
     private void Commit(string temp, string digest)

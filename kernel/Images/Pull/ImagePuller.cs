@@ -94,7 +94,7 @@ public sealed class ImagePuller(ImageService images, RegistryClient registry, Ti
         try
         {
             var partial = images.Content.PartialPath(layer.Digest);
-            var report = new Progress<long>(current => _ = progress.ProgressAsync("Downloading", id, current, layer.Size));
+            var report = new InlineProgress<long>(current => _ = progress.ProgressAsync("Downloading", id, current, layer.Size));
             await registry.DownloadBlobAsync(reference, layer, partial, report, credentials, cancellationToken).ConfigureAwait(false);
             await progress.StatusAsync("Verifying Checksum", id).ConfigureAwait(false);
             await images.Content.AdoptAsync(partial, layer.Digest, cancellationToken).ConfigureAwait(false);

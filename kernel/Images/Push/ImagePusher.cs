@@ -82,7 +82,7 @@ public sealed class ImagePusher(ImageService images, RegistryClient registry, Pu
             }
             else
             {
-                var report = new Progress<long>(current => _ = progress.ProgressAsync("Pushing", id, current, blob.Size));
+                var report = new InlineProgress<long>(current => _ = progress.ProgressAsync("Pushing", id, current, blob.Size));
                 await registry.UploadBlobAsync(tag, blob.Digest, _ => Task.FromResult<Stream>(images.Content.OpenRead(blob.Digest)), blob.Size, report, credentials, cancellationToken).ConfigureAwait(false);
                 await progress.StatusAsync("Pushed", id).ConfigureAwait(false);
             }

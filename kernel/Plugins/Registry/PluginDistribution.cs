@@ -37,7 +37,7 @@ public sealed class PluginDistribution(RegistryClient registry)
         {
             var id = Digests.Short(layer.Digest);
             var blob = Path.Combine(staging, ".layer");
-            var report = new Progress<long>(current => _ = progress.ProgressAsync("Downloading", id, current, layer.Size));
+            var report = new InlineProgress<long>(current => _ = progress.ProgressAsync("Downloading", id, current, layer.Size));
             await registry.DownloadBlobAsync(remote, layer, blob, report, credentials, cancellationToken).ConfigureAwait(false);
             await progress.StatusAsync("Download complete", id).ConfigureAwait(false);
             await using (var stream = File.OpenRead(blob))
@@ -70,7 +70,7 @@ public sealed class PluginDistribution(RegistryClient registry)
         }
         else
         {
-            var report = new Progress<long>(current => _ = progress.ProgressAsync("Pushing", id, current, layerBytes.Length));
+            var report = new InlineProgress<long>(current => _ = progress.ProgressAsync("Pushing", id, current, layerBytes.Length));
             await registry.UploadBlobAsync(remote, layerDigest, _ => Task.FromResult<Stream>(new MemoryStream(layerBytes, writable: false)), layerBytes.Length, report, credentials, cancellationToken).ConfigureAwait(false);
             await progress.StatusAsync("Pushed", id).ConfigureAwait(false);
         }
