@@ -168,22 +168,22 @@ quiesce() { sync; if [ "$DROP_CACHES" = 1 ]; then echo 3 >/proc/sys/vm/drop_cach
 
 pid_of() { case $1 in berthd) echo "$B_PID" ;; dockerd) echo "$M_PID" ;; esac; }
 
-# acct NAME — CPU ticks (user+sys, plus reaped children) of the daemon itself, of its descendants (berthd: the
-# plugin hosts; dockerd: containerd), and bytes the whole tree caused to be written to disk (/proc/PID/io)
+# acct NAME — CPU ticks (user+sys, plus reaped children) of the daemon itself and of its descendants (berthd: the
+# plugin hosts; dockerd: containerd)
 acct() {
   local main p
   main=$(pid_of "$1")
   for p in "$main" $(descendants "$main"); do
     [ -r "/proc/$p/stat" ] || continue
     printf '%s ' "$([ "$p" = "$main" ] && echo main || echo rest)"
-    sed 's/.*) //' "/proc/$p/stat" | awk '{printf "%d ", $12 + $13 + $14 + $15}'
-    awk '/^write_bytes/ {w = $2} /^cancelled_write_bytes/ {c = $2} END {print w - c}' "/proc/$p/io" 2>/dev/null || echo 0
-  done | awk '{t[$1] += $2; w += $3} END {printf "%d %d %d\n", t["main"], t["rest"], w}'
+    sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13 + $14 + $15}'
+  done | awk '{t[$1] += $2} END {printf "%d %d\n", t["main"], t["rest"]}'
 }
 
-# timed NAME KIND — one timed pull or load; prints "ms main_ticks rest_ticks written_bytes"
+# timed NAME KIND — one timed pull or load; prints "ms main_ticks rest_ticks grown_kb" (grown_kb: how much the
+# data root grew over its baseline, i.e. the disk the image takes in that daemon)
 timed() {
-  local name=$1 kind=$2 sock t0 ms a0 a1
+  local name=$1 kind=$2 sock t0 ms a0 a1 base
   sock=$(sock_of "$name")
   remove "$name"
   quiesce
@@ -196,24 +196,25 @@ timed() {
   ms=$(( ($(now_ns) - t0) / 1000000 ))
   a1=$(acct "$name")
   [ "$(dk "$sock" image inspect -f '{{.Id}}' "$REF" 2>/dev/null)" = "$IMAGE_ID" ] || die "$name: $REF is not $IMAGE_ID after $kind"
-  echo "$ms $a0 $a1" | awk '{print $1, $5 - $2, $6 - $3, $7 - $4}'
+  base=$M_BASE_KB; [ "$name" = berthd ] && base=$B_BASE_KB
+  echo "$ms $a0 $a1 $(( $(data_kb "$name") - base ))" | awk '{print $1, $4 - $2, $5 - $3, $6}'
 }
 
-declare -A MS CPU_MAIN CPU_REST WRITTEN
+declare -A MS CPU_MAIN CPU_REST GROWN
 phase() { # phase KIND
-  local kind=$1 i order name out ms main rest written
-  echo "== $kind: $RUNS rounds (CPU: seconds of user+sys in the daemon / in its descendants; disk: MiB written by the tree)"
+  local kind=$1 i order name out ms main rest grown
+  echo "== $kind: $RUNS rounds (CPU: seconds of user+sys in the daemon + in its descendants; disk: growth of the data root)"
   for i in $(seq 1 "$RUNS"); do
     if [ $((i % 2)) = 1 ]; then order="berthd dockerd"; else order="dockerd berthd"; fi
     for name in $order; do
       out=$(timed "$name" "$kind") || exit 1
-      read -r ms main rest written <<<"$out"
+      read -r ms main rest grown <<<"$out"
       MS[$kind.$name]="${MS[$kind.$name]:-} $ms"
       CPU_MAIN[$kind.$name]="${CPU_MAIN[$kind.$name]:-} $main"
       CPU_REST[$kind.$name]="${CPU_REST[$kind.$name]:-} $rest"
-      WRITTEN[$kind.$name]="${WRITTEN[$kind.$name]:-} $written"
-      awk -v i="$i" -v n="$name" -v ms="$ms" -v m="$main" -v r="$rest" -v w="$written" -v hz="$HZ" \
-        'BEGIN {printf "  round %d %-7s %6d ms   CPU %5.2f s + %5.2f s   disk %6.1f MiB\n", i, n, ms, m / hz, r / hz, w / 1048576}'
+      GROWN[$kind.$name]="${GROWN[$kind.$name]:-} $grown"
+      awk -v i="$i" -v n="$name" -v ms="$ms" -v m="$main" -v r="$rest" -v w="$grown" -v hz="$HZ" \
+        'BEGIN {printf "  round %d %-7s %6d ms   CPU %5.2f s + %5.2f s   disk %6.1f MiB\n", i, n, ms, m / hz, r / hz, w / 1024}'
     done
   done
 }
@@ -235,7 +236,7 @@ LBmin=$(minimum <<<"${MS[load.berthd]}") LMmin=$(minimum <<<"${MS[load.dockerd]}
 
 declare -A CM CR WR
 for k in pull.berthd pull.dockerd load.berthd load.dockerd; do
-  CM[$k]=$(median <<<"${CPU_MAIN[$k]}") CR[$k]=$(median <<<"${CPU_REST[$k]}") WR[$k]=$(median <<<"${WRITTEN[$k]}")
+  CM[$k]=$(median <<<"${CPU_MAIN[$k]}") CR[$k]=$(median <<<"${CPU_REST[$k]}") WR[$k]=$(median <<<"${GROWN[$k]}")
 done
 
 awk -v pb="$PB" -v pm="$PM" -v lb="$LB" -v lm="$LM" -v pbmin="$PBmin" -v pmmin="$PMmin" -v lbmin="$LBmin" -v lmmin="$LMmin" \
@@ -257,5 +258,5 @@ awk -v pb="$PB" -v pm="$PM" -v lb="$LB" -v lm="$LM" -v pbmin="$PBmin" -v pmmin="
   printf "| layer apply MiB/s (load, median) | **%.0f MiB/s** | **%.0f MiB/s** | %.2f |\n", bytes / mib / (lb / 1000), bytes / mib / (lm / 1000), lm / lb
   printf "| CPU per pull, daemon + descendants (median) | %s | %s | |\n", cpu(cpb), cpu(cpm)
   printf "| CPU per load, daemon + descendants (median) | %s | %s | |\n", cpu(clb), cpu(clm)
-  printf "| written to disk per pull / per load (median) | %.0f / %.0f MiB | %.0f / %.0f MiB | |\n", wpb / mib, wlb / mib, wpm / mib, wlm / mib
+  printf "| data root growth after pull / after load | %.0f / %.0f MiB | %.0f / %.0f MiB | |\n", wpb / 1024, wlb / 1024, wpm / 1024, wlm / 1024
 }'

@@ -83,7 +83,7 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
             ["ContainersPaused"] = 0,
             ["ContainersStopped"] = 0,
             ["Images"] = images.All.Count,
-            ["Driver"] = storage?.DriverName ?? c.StorageDriver,
+            ["Driver"] = storage is null || storage.AnswersTo(c.StorageDriver) ? c.StorageDriver : storage.DriverName,
             ["DriverStatus"] = driverStatus,
             ["Plugins"] = new JsonObject
             {
