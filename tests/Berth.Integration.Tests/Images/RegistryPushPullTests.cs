@@ -147,6 +147,32 @@ public sealed class RegistryPushPullTests
     }
 
     [Test]
+    public async Task Pull_RegistryDropsConnectionMidLayer_SecondPullResumesAndCompletes()
+    {
+        const int layerSize = 6 << 20;
+        var archive = TestImages.SaveTar($"resume-{Guid.NewGuid():N}.tar", [TestImages.RandomFileLayer("big.bin", layerSize)], "berth-test/resume:1", null);
+        Assert.That((await daemon.DockerAsync("load", "-i", archive)).ExitCode, Is.Zero);
+        var direct = $"{registry.Address}/acc/resume:1";
+        await daemon.DockerAsync("tag", "berth-test/resume:1", direct);
+        var id = (await daemon.DockerAsync("image", "inspect", "--format", "{{.Id}}", direct)).Stdout.Trim();
+        Assert.That((await daemon.DockerAsync("push", direct)).ExitCode, Is.Zero);
+        Assert.That((await daemon.DockerAsync("rmi", "berth-test/resume:1", direct)).ExitCode, Is.Zero);
+
+        await using var proxy = new CuttingProxy(registry.Port, cutAfterBytes: 3 << 20);
+        var viaProxy = $"{proxy.Address}/acc/resume:1";
+        var first = await daemon.DockerAsync("pull", viaProxy);
+        Assert.That(first.ExitCode, Is.Not.Zero, "the registry dropped the connection mid-layer: " + first);
+        Assert.That((await daemon.DockerAsync("image", "inspect", viaProxy)).ExitCode, Is.Not.Zero, "nothing is registered");
+
+        var before = proxy.Forwarded;
+        var second = await daemon.DockerAsync("pull", viaProxy);
+        Assert.That(second.ExitCode, Is.Zero, second.ToString());
+        Assert.That(proxy.Forwarded - before, Is.LessThan(layerSize - (1 << 20)), "the second pull resumed the partial download instead of starting over");
+        Assert.That((await daemon.DockerAsync("image", "inspect", "--format", "{{.Id}}", viaProxy)).Stdout.Trim(), Is.EqualTo(id));
+        File.Delete(archive);
+    }
+
+    [Test]
     public async Task Pull_MissingTag_ManifestUnknown()
     {
         var result = await daemon.DockerAsync("pull", $"{registry.Address}/acc/none:404");
