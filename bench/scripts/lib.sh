@@ -32,7 +32,7 @@ wait_ping() {
 # berth_up — starts berthd in a fresh root; sets DROOT DSOCK DPID and START_MS (exec → first /_ping)
 berth_up() {
   [ -x "$BERTHD" ] || { echo "no berthd at $BERTHD: run 'dotnet pwsh ./build.ps1 publish'" >&2; return 1; }
-  DROOT=$(mktemp -d /tmp/bbench.XXXXXX)
+  DROOT=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/bbench.XXXXXX")
   DSOCK=$DROOT/b.sock
   local t0; t0=$(now_ns)
   "$BERTHD" -H "unix://$DSOCK" --data-root "$DROOT/data" --exec-root "$DROOT/exec" \
@@ -47,7 +47,7 @@ berth_up() {
 
 # moby_up — starts Debian's dockerd (and the containerd it spawns) in a fresh root; same variables
 moby_up() {
-  DROOT=$(mktemp -d /tmp/mbench.XXXXXX)
+  DROOT=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/mbench.XXXXXX")
   DSOCK=$DROOT/d.sock
   local t0; t0=$(now_ns)
   # Not a job-control shell, so setsid execs dockerd in place and $! is dockerd's own PID.

@@ -7,7 +7,9 @@
 # alternating the daemons (the order flips every round so neither always goes first):
 #   pull: `docker rmi` (and check nothing of the image is left in the data root), sync, time `docker pull`;
 #   load: the same with `docker load -i` of the uncompressed docker-save archive: pure layer apply.
-# Prints per-run figures, median/min per daemon, the Berth/Moby ratio and a markdown table.
+# Prints per-run figures, median/min per daemon, the Berth/Moby ratio and a markdown table. Beside each time it
+# shows the CPU (user+sys from /proc/PID/stat, reaped children included) the daemon and its descendants spent on
+# the step, and how much its data root grew (du): the disk the image takes in that daemon.
 #
 # usage: bench/scripts/pull.sh
 # env:   RUNS=5            rounds per phase
@@ -16,6 +18,8 @@
 #                          publish by someone else during the run cannot swap the binary under it
 #        KEEP_LOGS=1       copy the daemons' logs to /tmp/berth-bench-logs/ at the end
 #        MOBY_ARGS=…       dockerd flags (default: no bridge, no iptables, overlay2)
+#        BENCH_TMPDIR=/tmp  where the temp roots (data roots, registry storage) go, to compare file systems
+#        ARTIFACT_WAIT_S=300  how long to wait for a publish that is rewriting artifacts/berthd to finish
 set -u
 USER_BERTHD=${BERTHD:-}
 . "$(dirname "$0")/lib.sh"
@@ -55,7 +59,7 @@ trap 'exit 130' INT TERM
 die() { echo "pull.sh: $*" >&2; exit 1; }
 
 machine_note
-echo "data roots on: $(df -T /tmp | awk 'NR == 2 {print $2 " (" $1 ")"}'), RUNS=$RUNS DROP_CACHES=$DROP_CACHES"
+echo "data roots on: $(df -T "${BENCH_TMPDIR:-/tmp}" | awk 'NR == 2 {print $2 " (" $1 ")"}'), RUNS=$RUNS DROP_CACHES=$DROP_CACHES"
 
 # --- 1. artifacts, tools --------------------------------------------------------------------------------------
 if [ -z "$USER_BERTHD" ] && [ ! -x "$BENCH_REPO/artifacts/berthd/berthd" ]; then
@@ -67,7 +71,7 @@ have_moby || die "dockerd is missing: apt-get install docker.io"
 command -v "$DOCKER" >/dev/null || die "no docker CLI"
 command -v python3 >/dev/null || die "no python3"
 
-ROOT=$(mktemp -d /tmp/pullbench.XXXXXX)
+ROOT=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/pullbench.XXXXXX")
 export DOCKER_CONFIG=$ROOT/cli    # keep the CLI away from ~/.docker
 mkdir -p "$DOCKER_CONFIG"
 if [ -z "$USER_BERTHD" ]; then

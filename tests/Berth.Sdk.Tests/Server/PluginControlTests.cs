@@ -34,6 +34,8 @@ public class PluginControlTests
     public async Task PingAsync_PluginFailedToLoad_IsUnhealthyWithTheReason()
     {
         await using var pipe = PluginPipe.Start(_ => throw new InvalidOperationException("no config"));
+        // A plugin still loading answers healthy; the handshake waits for the load to finish (here: to fail).
+        Assert.CatchAsync(() => Wait.Within(pipe.ActivateAsync()));
 
         var health = await Wait.Within(pipe.Control.PingAsync(CancellationToken.None));
 
