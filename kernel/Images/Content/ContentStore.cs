@@ -94,6 +94,18 @@ public sealed class ContentStore
         return new BlobInfo(digest, size);
     }
 
+    /// <summary>
+    /// Moves a file whose digest the caller has already checked while writing it (and flushed) into place, without
+    /// reading it again — a downloaded layer is hashed once, on the way in.
+    /// </summary>
+    public BlobInfo AdoptVerified(string ingestPath, string digest)
+    {
+        var size = new FileInfo(ingestPath).Length;
+        Commit(ingestPath, Digests.Require(digest));
+        File.Delete(ingestPath);
+        return new BlobInfo(digest, size);
+    }
+
     public async Task<byte[]> ReadAllBytesAsync(string digest, CancellationToken cancellationToken)
     {
         try

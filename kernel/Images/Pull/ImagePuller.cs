@@ -97,7 +97,7 @@ public sealed class ImagePuller(ImageService images, RegistryClient registry, Ti
             var report = new InlineProgress<long>(current => _ = progress.ProgressAsync("Downloading", id, current, layer.Size));
             await registry.DownloadBlobAsync(reference, layer, partial, report, credentials, cancellationToken).ConfigureAwait(false);
             await progress.StatusAsync("Verifying Checksum", id).ConfigureAwait(false);
-            await images.Content.AdoptAsync(partial, layer.Digest, cancellationToken).ConfigureAwait(false);
+            images.Content.AdoptVerified(partial, layer.Digest); // DownloadBlobAsync verified the digest and flushed the file
             await progress.StatusAsync("Download complete", id).ConfigureAwait(false);
             return images.Content.BlobPath(layer.Digest);
         }
