@@ -152,10 +152,8 @@ public sealed class ImageService(
             var refs = References.ReferencesTo(image.Id);
             if (danglingOnly && refs.Count > 0) continue;
             if (!selected(image) || Usage.ContainersUsing(image.Id).ContainerIds.Count > 0 || HasChildren(image)) continue;
-            var sizeBefore = Layers.All.Sum(l => l.Size);
             foreach (var reference in refs) await UntagAsync(reference, image.Id, items, cancellationToken).ConfigureAwait(false);
-            await RemoveImageAsync(image, items, cancellationToken).ConfigureAwait(false);
-            reclaimed += sizeBefore - Layers.All.Sum(l => l.Size);
+            reclaimed += await RemoveImageAsync(image, items, cancellationToken).ConfigureAwait(false);
         }
         return (items, reclaimed);
     }
@@ -167,7 +165,11 @@ public sealed class ImageService(
         return image.ChainIds.Sum(c => Layers.Find(c)?.Size ?? 0);
     }
 
-    public bool IsDangling(ImageEntry image) => References.ReferencesTo(image.Id).Count == 0;
+    /// <summary>Deletes a layer blob no registered layer names (a failed import or load, or a removed layer's).</summary>
+    public void DeleteBlobUnlessUsed(string digest)
+    {
+        if (!Layers.All.Any(l => l.Blobs.Any(b => b.Digest == digest))) Content.Delete(digest);
+    }
 
     private async Task UntagAsync(ImageReference reference, string imageId, List<ImageDeleteItem> records, CancellationToken cancellationToken)
     {
@@ -177,8 +179,10 @@ public sealed class ImageService(
         Events.Publish("image", "untag", imageId, new Dictionary<string, string> { ["name"] = reference.FamiliarString });
     }
 
-    private async Task RemoveImageAsync(ImageEntry image, List<ImageDeleteItem> records, CancellationToken cancellationToken)
+    /// <returns>The bytes of the layers that went with the image.</returns>
+    private async Task<long> RemoveImageAsync(ImageEntry image, List<ImageDeleteItem> records, CancellationToken cancellationToken)
     {
+        long freed = 0;
         Images.Remove(image.Id);
         records.Add(ImageDeleteItem.DeletedId(image.Id));
         Events.Publish("image", "delete", image.Id, new Dictionary<string, string> { ["name"] = image.Id });
@@ -190,10 +194,11 @@ public sealed class ImageService(
             var layer = Layers.Find(chainId);
             if (layer is null) continue;
             await Layers.RemoveAsync(chainId, cancellationToken).ConfigureAwait(false);
-            var stillNamed = Layers.All.SelectMany(l => l.Blobs).Select(b => b.Digest).ToHashSet(StringComparer.Ordinal);
-            foreach (var blob in layer.Blobs.Where(b => !stillNamed.Contains(b.Digest))) Content.Delete(blob.Digest);
+            foreach (var blob in layer.Blobs) DeleteBlobUnlessUsed(blob.Digest);
             records.Add(ImageDeleteItem.DeletedId(chainId));
+            freed += layer.Size;
         }
+        return freed;
     }
 
     private bool HasChildren(ImageEntry image) =>

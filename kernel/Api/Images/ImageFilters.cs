@@ -14,10 +14,14 @@ public sealed class ImageFilters
     private static readonly HashSet<string> ListKeys = ["dangling", "label", "before", "since", "reference", "until"];
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> filters;
     private readonly DateTimeOffset? before, since, until;
+    private readonly List<Regex>? references;
 
     private ImageFilters(IReadOnlyDictionary<string, IReadOnlyList<string>> filters, DateTimeOffset? before, DateTimeOffset? since, DateTimeOffset? until)
     {
         this.filters = filters;
+        references = filters.TryGetValue("reference", out var patterns)
+            ? [.. patterns.Select(p => new Regex("^" + GlobToRegex(p) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))]
+            : null;
         this.before = before;
         this.since = since;
         this.until = until;
@@ -53,7 +57,7 @@ public sealed class ImageFilters
         if (!ignoreDangling && Dangling is { } dangling && dangling != (tags.Count == 0 && ImageViews.RepoDigests(images, image).Count == 0)) return false;
         if (filters.TryGetValue("label", out var labels) && !labels.All(l => HasLabel(image, l))) return false;
         if (filters.TryGetValue("label!", out var notLabels) && notLabels.Any(l => HasLabel(image, l))) return false;
-        if (filters.TryGetValue("reference", out var patterns) && !patterns.Any(p => tags.Any(t => ReferenceMatches(p, t)))) return false;
+        if (references is not null && !references.Any(r => tags.Any(t => ReferenceMatches(r, t)))) return false;
         return true;
     }
 
@@ -64,11 +68,10 @@ public sealed class ImageFilters
     }
 
     /// <summary>Moby matches the pattern against the familiar name with its tag, and against the name alone.</summary>
-    private static bool ReferenceMatches(string pattern, string familiarTag)
+    private static bool ReferenceMatches(Regex regex, string familiarTag)
     {
         var colon = familiarTag.LastIndexOf(':');
         var name = colon > familiarTag.LastIndexOf('/') ? familiarTag[..colon] : familiarTag;
-        var regex = new Regex("^" + GlobToRegex(pattern) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         return regex.IsMatch(familiarTag) || regex.IsMatch(name);
     }
 

@@ -5,7 +5,6 @@ using Berth.Kernel.Images.Layers;
 using Berth.Kernel.Images.References;
 using Berth.Kernel.Images.Store;
 using Berth.Sdk;
-using Berth.Sdk.Storage;
 
 namespace Berth.Kernel.Images.Archive;
 
@@ -58,7 +57,7 @@ public sealed class ImageLoader(ImageService images)
             }
             catch
             {
-                if (!images.Layers.All.Any(l => l.Blobs.Any(b => b.Digest == blob.Digest))) images.Content.Delete(blob.Digest);
+                images.DeleteBlobUnlessUsed(blob.Digest);
                 throw;
             }
         }
@@ -70,19 +69,8 @@ public sealed class ImageLoader(ImageService images)
     {
         var ingest = images.Content.NewIngestPath("layer");
         File.Move(source, ingest);
-        var head = new byte[4];
-        int read;
-        await using (var file = File.OpenRead(ingest))
-        {
-            read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        }
+        var mediaType = await LayerMediaType.DetectAsync(ingest, cancellationToken).ConfigureAwait(false);
         var stored = await images.Content.AdoptAsync(ingest, null, cancellationToken).ConfigureAwait(false);
-        var mediaType = LayerCompression.Detect(head.AsSpan(0, read)) switch
-        {
-            LayerCompressionKind.Gzip => MediaTypes.DockerLayerGzip,
-            LayerCompressionKind.Zstd => MediaTypes.OciLayerZstd,
-            _ => MediaTypes.DockerLayer,
-        };
         return new LayerBlob(stored.Digest, mediaType, stored.Size, []);
     }
 

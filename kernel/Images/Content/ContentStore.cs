@@ -16,22 +16,17 @@ public sealed class ContentStore
 
     public ContentStore(string root)
     {
-        Root = root;
         blobs = Path.Combine(root, "blobs", "sha256");
         IngestDirectory = Path.Combine(root, "ingest");
         Directory.CreateDirectory(blobs);
         Directory.CreateDirectory(IngestDirectory);
     }
 
-    public string Root { get; }
-
     public string IngestDirectory { get; }
 
     public string BlobPath(string digest) => Path.Combine(blobs, Digests.Hex(digest));
 
     public bool Exists(string digest) => Digests.IsValid(digest) && File.Exists(BlobPath(digest));
-
-    public long SizeOf(string digest) => new FileInfo(BlobPath(digest)).Length;
 
     /// <summary>A fresh temp path in the ingest folder (same file system as the blobs, so moving it in is a rename).</summary>
     public string NewIngestPath(string hint = "tmp") => Path.Combine(IngestDirectory, $"{hint}.{Guid.NewGuid():N}");

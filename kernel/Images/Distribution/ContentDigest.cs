@@ -7,8 +7,6 @@ namespace Berth.Kernel.Images.Distribution;
 /// <summary>Computing and checking content digests (<c>sha256:…</c>, also sha384/sha512 as Docker verifies them).</summary>
 public static class ContentDigest
 {
-    public static string Sha256(ReadOnlySpan<byte> content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-
     /// <summary>The digest of <paramref name="content"/> in the same algorithm as <paramref name="expected"/>.</summary>
     public static string Compute(string expected, ReadOnlySpan<byte> content)
     {

@@ -1,3 +1,4 @@
+using Berth.Kernel.Images.Content;
 using System.Net;
 using System.Net.Http;
 using Berth.Kernel.Images.References;
@@ -55,7 +56,7 @@ public sealed partial class RegistryClient
         var mediaType = ManifestParser.DetectMediaType(response.Content.Headers.ContentType?.ToString(), bytes);
         var header = response.Headers.TryGetValues(ContentDigestHeader, out var values) ? values.FirstOrDefault() : null;
         var expected = expectedDigest ?? (DigestFormat.IsValid(header) ? header : null);
-        var digest = expected is null ? ContentDigest.Sha256(bytes) : ContentDigest.Compute(expected, bytes);
+        var digest = expected is null ? Digests.Of(bytes) : ContentDigest.Compute(expected, bytes);
         if (expected is not null && digest != expected)
             throw BerthException.Invalid($"manifest verification failed for digest {expected}");
         return new RawManifest(digest, mediaType, bytes);

@@ -1,3 +1,4 @@
+using Berth.Kernel.Images.Content;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -89,7 +90,7 @@ public sealed partial class RegistryClient
         ArgumentNullException.ThrowIfNull(tagOrDigest);
         ArgumentNullException.ThrowIfNull(mediaType);
         ArgumentNullException.ThrowIfNull(bytes);
-        var digest = ContentDigest.Sha256(bytes);
+        var digest = Digests.Of(bytes);
         if (tagOrDigest.Contains(':', StringComparison.Ordinal))
         {
             DigestFormat.Validate(tagOrDigest);

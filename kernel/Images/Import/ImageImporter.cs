@@ -5,7 +5,6 @@ using Berth.Kernel.Images.Distribution;
 using Berth.Kernel.Images.Layers;
 using Berth.Kernel.Images.References;
 using Berth.Kernel.Images.Store;
-using Berth.Sdk.Storage;
 
 namespace Berth.Kernel.Images.Import;
 
@@ -27,14 +26,14 @@ public sealed class ImageImporter(ImageService images, TimeProvider time)
         LayerRecord layer;
         try
         {
-            var mediaType = await MediaTypeOfAsync(blobPath, cancellationToken).ConfigureAwait(false);
+            var mediaType = await LayerMediaType.DetectAsync(blobPath, cancellationToken).ConfigureAwait(false);
             var layerBlob = new LayerBlob(blob.Digest, mediaType, blob.Size, []);
             var diffId = mediaType == MediaTypes.DockerLayer ? blob.Digest : null;
             layer = await images.Layers.ApplyAsync(null, diffId, blobPath, layerBlob, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            if (!images.Layers.All.Any(l => l.Blobs.Any(b => b.Digest == blob.Digest))) images.Content.Delete(blob.Digest);
+            images.DeleteBlobUnlessUsed(blob.Digest);
             throw;
         }
 
@@ -59,18 +58,5 @@ public sealed class ImageImporter(ImageService images, TimeProvider time)
         var entry = await images.RegisterAsync(parsed, tag is null ? [] : [tag], cancellationToken).ConfigureAwait(false);
         images.Events.Publish("image", "import", entry.Id, new Dictionary<string, string> { ["name"] = entry.Id });
         return entry;
-    }
-
-    private static async Task<string> MediaTypeOfAsync(string path, CancellationToken cancellationToken)
-    {
-        var head = new byte[4];
-        await using var file = File.OpenRead(path);
-        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        return LayerCompression.Detect(head.AsSpan(0, read)) switch
-        {
-            LayerCompressionKind.Gzip => MediaTypes.DockerLayerGzip,
-            LayerCompressionKind.Zstd => MediaTypes.OciLayerZstd,
-            _ => MediaTypes.DockerLayer,
-        };
     }
 }

@@ -10,7 +10,11 @@ public static class ChainIds
         ArgumentNullException.ThrowIfNull(diffIds);
         var chain = new List<string>(diffIds.Count);
         foreach (var diffId in diffIds)
-            chain.Add(chain.Count == 0 ? diffId : Digests.Of(chain[^1] + " " + diffId));
+            chain.Add(Next(chain.Count == 0 ? null : chain[^1], diffId));
         return chain;
     }
+
+    /// <summary>The chain id of a layer with diff id <paramref name="diffId"/> on top of <paramref name="parentChainId"/>.</summary>
+    public static string Next(string? parentChainId, string diffId) =>
+        parentChainId is null ? diffId : Digests.Of(parentChainId + " " + diffId);
 }

@@ -65,7 +65,7 @@ public sealed class LayerStore
     /// </summary>
     public async Task<LayerRecord> ApplyAsync(string? parentChainId, string? expectedDiffId, string blobPath, LayerBlob? blob, CancellationToken cancellationToken)
     {
-        if (expectedDiffId is not null && Find(ChainOf(parentChainId, expectedDiffId)) is { } known)
+        if (expectedDiffId is not null && Find(ChainIds.Next(parentChainId, expectedDiffId)) is { } known)
             return blob is null ? known : await AddBlobAsync(known.ChainId, blob, cancellationToken).ConfigureAwait(false);
         if (parentChainId is not null && Find(parentChainId) is null) throw BerthException.NotFound($"parent layer {parentChainId} is not registered");
 
@@ -78,7 +78,7 @@ public sealed class LayerStore
             var applied = await storage.ApplyLayerAsync(key, blobPath, cancellationToken).ConfigureAwait(false);
             if (expectedDiffId is not null && applied.DiffId != expectedDiffId)
                 throw BerthException.Invalid($"layer verification failed: the layer's content is {applied.DiffId}, the image config names {expectedDiffId}");
-            var chainId = ChainOf(parentChainId, applied.DiffId);
+            var chainId = ChainIds.Next(parentChainId, applied.DiffId);
             if (Find(chainId) is null)
             {
                 try
@@ -99,9 +99,6 @@ public sealed class LayerStore
             if (!committed) await RemoveSnapshotQuietlyAsync(storage, key).ConfigureAwait(false);
         }
     }
-
-    private static string ChainOf(string? parentChainId, string diffId) =>
-        parentChainId is null ? diffId : Digests.Of(parentChainId + " " + diffId);
 
     public async Task<LayerRecord> AddBlobAsync(string chainId, LayerBlob blob, CancellationToken cancellationToken)
     {

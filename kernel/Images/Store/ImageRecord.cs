@@ -7,5 +7,4 @@ public sealed record ImageRecord(string Id, DateTimeOffset? LastTagTime);
 public sealed record ImageEntry(ImageRecord Record, ImageConfig Config, IReadOnlyList<string> ChainIds)
 {
     public string Id => Record.Id;
-    public string? TopChainId => ChainIds.Count == 0 ? null : ChainIds[^1];
 }

@@ -19,7 +19,7 @@ internal sealed class MountTable(OverlayLayout layout)
             counts.TryGetValue(id, out var count);
             if (count == 0 && !IsMountPoint(merged))
             {
-                var options = layout.MountOptions(id, readOnlyLowersOnly: false, layout.LowerDirs(id));
+                var options = layout.MountOptions(id);
                 Posix.Mount("overlay", merged, "overlay", 0, options);
             }
             counts[id] = count + 1;
@@ -78,18 +78,6 @@ internal sealed class MountTable(OverlayLayout layout)
     private static List<string> MountPointsUnder(string root)
     {
         var full = Path.GetFullPath(root).TrimEnd('/');
-        var found = new List<string>();
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-        {
-            var fields = line.Split(' ');
-            if (fields.Length < 5) continue;
-            var mountPoint = Unescape(fields[4]);
-            if (mountPoint == full || mountPoint.StartsWith(full + "/", StringComparison.Ordinal)) found.Add(mountPoint);
-        }
-        return found;
+        return [.. MountInfo.Read().Select(m => m.MountPoint).Where(m => m == full || m.StartsWith(full + "/", StringComparison.Ordinal))];
     }
-
-    private static string Unescape(string field) =>
-        field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
-             .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal);
 }

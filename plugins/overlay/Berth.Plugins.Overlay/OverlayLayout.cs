@@ -96,12 +96,9 @@ internal sealed class OverlayLayout(string home)
         }
     }
 
-    /// <summary>The options of an overlay mount of <paramref name="id"/> (read-write) or of its lowers only.</summary>
-    public string MountOptions(string id, bool readOnlyLowersOnly, IReadOnlyList<string> lowerDirs)
-    {
-        var lower = "lowerdir=" + string.Join(':', lowerDirs);
-        return readOnlyLowersOnly ? lower : $"{lower},upperdir={DiffDir(id)},workdir={WorkDir(id)}";
-    }
+    /// <summary>The options of a read-write overlay mount of a layer with parents.</summary>
+    public string MountOptions(string id) =>
+        $"lowerdir={string.Join(':', LowerDirs(id))},upperdir={DiffDir(id)},workdir={WorkDir(id)}";
 
     private string ReadLink(string id) => File.ReadAllText(Path.Combine(LayerDir(id), "link")).Trim();
 

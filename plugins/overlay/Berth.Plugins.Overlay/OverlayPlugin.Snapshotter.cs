@@ -20,9 +20,7 @@ public sealed partial class OverlayPlugin : ISnapshotter
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(fieldPaths);
-        var current = await StateAsync(cancellationToken).ConfigureAwait(false);
-        var snapshots = current.Snapshots;
-        var layout = current.Layout;
+        var snapshots = (await StateAsync(cancellationToken).ConfigureAwait(false)).Snapshots;
         using var held = await snapshots.LockAsync(cancellationToken).ConfigureAwait(false);
         var record = snapshots.Require(info.Name);
         var labels = SnapshotLabels.Update(record.Labels, info.Labels, fieldPaths);
@@ -44,12 +42,10 @@ public sealed partial class OverlayPlugin : ISnapshotter
     public async Task<IReadOnlyList<Mount>> MountsAsync(string key, CancellationToken cancellationToken)
     {
         var current = await StateAsync(cancellationToken).ConfigureAwait(false);
-        var snapshots = current.Snapshots;
-        var layout = current.Layout;
-        var record = snapshots.Require(key);
+        var record = current.Snapshots.Require(key);
         if (record.Kind == SnapshotKind.Committed)
             throw BerthException.Invalid($"snapshot {key} is committed: mounts are given for active and view snapshots only");
-        return MountsOf(record, snapshots, layout);
+        return MountsOf(record, current.Layout);
     }
 
     public Task<IReadOnlyList<Mount>> PrepareAsync(string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken) =>
@@ -60,15 +56,11 @@ public sealed partial class OverlayPlugin : ISnapshotter
 
     public async Task CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
-        RequireKey(name);
         var current = await StateAsync(cancellationToken).ConfigureAwait(false);
         var snapshots = current.Snapshots;
         var layout = current.Layout;
         using var held = await snapshots.LockAsync(cancellationToken).ConfigureAwait(false);
-        var active = snapshots.Require(key);
-        if (active.Kind != SnapshotKind.Active)
-            throw BerthException.Invalid($"snapshot {key} is a {active.Kind.ToString().ToLowerInvariant()} snapshot: only active snapshots can be committed");
-        if (snapshots.Find(name) is not null) throw BerthException.Conflict($"snapshot {name} already exists");
+        var active = snapshots.CheckCommit(key, name);
         var usage = DirectoryUsage.Measure(layout.DiffDir(active.Id));
         var now = DateTimeOffset.UtcNow;
         var committed = active with
@@ -86,17 +78,14 @@ public sealed partial class OverlayPlugin : ISnapshotter
         var snapshots = current.Snapshots;
         var layout = current.Layout;
         using var held = await snapshots.LockAsync(cancellationToken).ConfigureAwait(false);
-        var record = snapshots.Require(key);
-        if (snapshots.HasChildren(key)) throw BerthException.Conflict($"cannot remove snapshot {key}: it has children (failed precondition)");
+        var record = snapshots.CheckRemovable(key);
         snapshots.Delete(key); // the record goes first: a crash leaves an orphan folder that Cleanup reclaims
         layout.Remove(record.Id);
     }
 
     public async Task<IReadOnlyList<SnapshotInfo>> WalkAsync(IReadOnlyList<string> filters, CancellationToken cancellationToken)
     {
-        var current = await StateAsync(cancellationToken).ConfigureAwait(false);
-        var snapshots = current.Snapshots;
-        var layout = current.Layout;
+        var snapshots = (await StateAsync(cancellationToken).ConfigureAwait(false)).Snapshots;
         return [.. snapshots.All.Select(r => r.ToInfo()).Where(i => SnapshotFilter.Matches(i, filters ?? [])).OrderBy(i => i.Name, StringComparer.Ordinal)];
     }
 
@@ -141,25 +130,15 @@ public sealed partial class OverlayPlugin : ISnapshotter
 
     private async Task<IReadOnlyList<Mount>> CreateSnapshotAsync(SnapshotKind kind, string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
-        RequireKey(key);
-        parent = string.IsNullOrEmpty(parent) ? null : parent;
         var current = await StateAsync(cancellationToken).ConfigureAwait(false);
         var snapshots = current.Snapshots;
         var layout = current.Layout;
         using var held = await snapshots.LockAsync(cancellationToken).ConfigureAwait(false);
-        if (snapshots.Find(key) is not null) throw BerthException.Conflict($"snapshot {key} already exists");
-        string? parentId = null;
-        if (parent is not null)
-        {
-            var parentRecord = snapshots.Find(parent) ?? throw BerthException.NotFound($"parent snapshot {parent} does not exist: not found");
-            if (parentRecord.Kind != SnapshotKind.Committed)
-                throw BerthException.Invalid($"parent snapshot {parent} is not committed");
-            parentId = parentRecord.Id;
-        }
+        var parentRecord = snapshots.CheckNew(key, parent);
         var id = OverlayLayout.NewId();
-        layout.Create(id, parentId, snapshotKey: key);
+        layout.Create(id, parentRecord?.Id, snapshotKey: key);
         var now = DateTimeOffset.UtcNow;
-        var record = new SnapshotRecord(key, id, kind, parent, labels ?? NoLabels, now, now);
+        var record = new SnapshotRecord(key, id, kind, parentRecord?.Key, labels ?? NoLabels, now, now);
         try
         {
             await snapshots.SaveAsync(record, cancellationToken).ConfigureAwait(false);
@@ -169,25 +148,21 @@ public sealed partial class OverlayPlugin : ISnapshotter
             layout.Remove(id);
             throw;
         }
-        return MountsOf(record, snapshots, layout);
+        return MountsOf(record, layout);
     }
 
-    private static List<Mount> MountsOf(SnapshotRecord record, SnapshotIndex snapshots, OverlayLayout layout)
+    /// <summary>Mounts from the layout alone: the snapshot's <c>lower</c> file already names its parents' short links.</summary>
+    private static List<Mount> MountsOf(SnapshotRecord record, OverlayLayout layout)
     {
-        var lowers = snapshots.AncestorIds(record.Parent).Select(layout.LinkPath).ToList();
+        var lowers = layout.LowerDirs(record.Id);
         if (record.Kind == SnapshotKind.View)
         {
             if (lowers.Count == 0) return [new Mount("bind", layout.DiffDir(record.Id), null, ["rbind", "ro"])];
-            if (lowers.Count == 1) return [new Mount("bind", lowers[0], null, ["rbind", "ro"])];
+            if (lowers.Count == 1) return [new Mount("bind", layout.LowerDiffDirs(record.Id)[0], null, ["rbind", "ro"])];
             return [new Mount("overlay", "overlay", null, ["lowerdir=" + string.Join(':', lowers)])];
         }
         if (lowers.Count == 0) return [new Mount("bind", layout.DiffDir(record.Id), null, ["rbind", "rw"])];
         return [new Mount("overlay", "overlay", null,
             ["lowerdir=" + string.Join(':', lowers), "upperdir=" + layout.DiffDir(record.Id), "workdir=" + layout.WorkDir(record.Id)])];
-    }
-
-    private static void RequireKey(string key)
-    {
-        if (string.IsNullOrEmpty(key)) throw BerthException.Invalid("snapshot key must not be empty");
     }
 }

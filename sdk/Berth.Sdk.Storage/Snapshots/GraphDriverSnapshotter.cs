@@ -80,8 +80,7 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
     {
         await InitializedAsync(cancellationToken).ConfigureAwait(false);
         using var held = await index.LockAsync(cancellationToken).ConfigureAwait(false);
-        var record = index.Require(key);
-        if (index.HasChildren(key)) throw BerthException.Conflict($"cannot remove snapshot {key}: it has children (failed precondition)");
+        var record = index.CheckRemovable(key);
         index.Delete(key);
         await driver.RemoveAsync(record.Id, cancellationToken).ConfigureAwait(false);
     }
@@ -122,26 +121,17 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
 
     private async Task<IReadOnlyList<Mount>> CreateAsync(SnapshotKind kind, string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(key)) throw BerthException.Invalid("snapshot key must not be empty");
         await InitializedAsync(cancellationToken).ConfigureAwait(false);
-        parent = string.IsNullOrEmpty(parent) ? null : parent;
         SnapshotRecord record;
         using (await index.LockAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (index.Find(key) is not null) throw BerthException.Conflict($"snapshot {key} already exists");
-            string? parentId = null;
-            if (parent is not null)
-            {
-                var parentRecord = index.Find(parent) ?? throw BerthException.NotFound($"parent snapshot {parent} does not exist: not found");
-                if (parentRecord.Kind != SnapshotKind.Committed) throw BerthException.Invalid($"parent snapshot {parent} is not committed");
-                parentId = parentRecord.Id;
-            }
+            var parentRecord = index.CheckNew(key, parent);
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-            var request = new GraphDriverCreateRequest(id, parentId, null, null);
+            var request = new GraphDriverCreateRequest(id, parentRecord?.Id, null, null);
             if (kind == SnapshotKind.Active) await driver.CreateReadWriteAsync(request, cancellationToken).ConfigureAwait(false);
             else await driver.CreateAsync(request, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            record = new SnapshotRecord(key, id, kind, parent, labels ?? NoLabels, now, now);
+            record = new SnapshotRecord(key, id, kind, parentRecord?.Key, labels ?? NoLabels, now, now);
             try
             {
                 await index.SaveAsync(record, cancellationToken).ConfigureAwait(false);

@@ -74,17 +74,32 @@ public sealed class SnapshotIndex
         lock (records) return records.Values.Any(r => r.Parent == key);
     }
 
-    /// <summary>The ids of <paramref name="key"/>'s committed ancestors, nearest first (the snapshot itself excluded).</summary>
-    public IReadOnlyList<string> AncestorIds(string? parentKey)
+    /// <summary>containerd's rules for a new snapshot: the key is free and the parent, if any, is committed.</summary>
+    /// <returns>The parent's record, or null for a snapshot without parent.</returns>
+    public SnapshotRecord? CheckNew(string key, string? parent)
     {
-        var ids = new List<string>();
-        for (var key = parentKey; key is not null;)
-        {
-            var record = Require(key);
-            ids.Add(record.Id);
-            key = record.Parent;
-        }
-        return ids;
+        if (string.IsNullOrEmpty(key)) throw BerthException.Invalid("snapshot key must not be empty");
+        if (Find(key) is not null) throw BerthException.Conflict($"snapshot {key} already exists");
+        if (string.IsNullOrEmpty(parent)) return null;
+        var parentRecord = Find(parent) ?? throw BerthException.NotFound($"parent snapshot {parent} does not exist: not found");
+        return parentRecord.Kind == SnapshotKind.Committed ? parentRecord : throw BerthException.Invalid($"parent snapshot {parent} is not committed");
+    }
+
+    /// <summary>containerd's rules for a commit: <paramref name="key"/> is active and <paramref name="name"/> is free.</summary>
+    public SnapshotRecord CheckCommit(string key, string name)
+    {
+        if (string.IsNullOrEmpty(name)) throw BerthException.Invalid("snapshot name must not be empty");
+        var active = Require(key);
+        if (active.Kind != SnapshotKind.Active)
+            throw BerthException.Invalid($"snapshot {key} is a {active.Kind.ToString().ToLowerInvariant()} snapshot: only active snapshots can be committed");
+        return Find(name) is null ? active : throw BerthException.Conflict($"snapshot {name} already exists");
+    }
+
+    /// <summary>containerd's rule for a removal: the snapshot exists and nothing is built on it.</summary>
+    public SnapshotRecord CheckRemovable(string key)
+    {
+        var record = Require(key);
+        return HasChildren(key) ? throw BerthException.Conflict($"cannot remove snapshot {key}: it has children (failed precondition)") : record;
     }
 
     public async Task SaveAsync(SnapshotRecord record, CancellationToken cancellationToken)

@@ -55,12 +55,12 @@ public sealed class ImageCliTests
     public async Task Import_TarSlip_RefusedAndNothingWrittenOutside()
     {
         var target = Path.Combine(Path.GetTempPath(), $"berth-slip-{Guid.NewGuid():N}");
-        var before = await LayerDirCountAsync();
+        var before = LayerDirCount();
         var result = await daemon.DockerAsync("import", TestImages.TarSlip(target), "import-test/evil:1");
         Assert.That(result.ExitCode, Is.Not.Zero, result.ToString());
         Assert.That(result.Stderr, Does.Contain("escapes").Or.Contain("outside"));
         Assert.That(File.Exists(target), Is.False, "nothing may be written outside the layer root");
-        Assert.That(await LayerDirCountAsync(), Is.EqualTo(before), "the half-applied layer is removed");
+        Assert.That(LayerDirCount(), Is.EqualTo(before), "the half-applied layer is removed");
         var images = await daemon.DockerAsync("images", "-q", "import-test/evil");
         Assert.That(images.Stdout.Trim(), Is.Empty);
     }
@@ -73,10 +73,10 @@ public sealed class ImageCliTests
         {
             var whole = await File.ReadAllBytesAsync(TestImages.BusyboxRootfsTar);
             await File.WriteAllBytesAsync(truncated, whole[..(whole.Length / 2)]);
-            var before = await LayerDirCountAsync();
+            var before = LayerDirCount();
             var result = await daemon.DockerAsync("import", truncated, "import-test/truncated:1");
             Assert.That(result.ExitCode, Is.Not.Zero, result.ToString());
-            Assert.That(await LayerDirCountAsync(), Is.EqualTo(before));
+            Assert.That(LayerDirCount(), Is.EqualTo(before));
         }
         finally
         {
@@ -164,7 +164,7 @@ public sealed class ImageCliTests
     [Test]
     public async Task Load_MultiLayerWithWhiteouts_ThreeLayersHistoryAndCleanRemoval()
     {
-        var before = await LayerDirCountAsync();
+        var before = LayerDirCount();
         var load = await daemon.DockerAsync("load", "-i", TestImages.MultiLayerSaveTar);
         Assert.That(load.ExitCode, Is.Zero, load.ToString());
         Assert.That(load.Stdout, Does.Contain($"Loaded image: {TestImages.MultiLayerTag}"));
@@ -172,7 +172,7 @@ public sealed class ImageCliTests
         Assert.That(layers.Stdout.Trim(), Is.EqualTo("3"));
         var history = await daemon.DockerAsync("history", "--format", "{{.CreatedBy}}", TestImages.MultiLayerTag);
         Assert.That(history.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4));
-        Assert.That(await LayerDirCountAsync(), Is.EqualTo(before + 3));
+        Assert.That(LayerDirCount(), Is.EqualTo(before + 3));
 
         var whiteouts = Directory.EnumerateFileSystemEntries(Path.Combine(daemon.DataRoot, "overlay2"), "a.txt", SearchOption.AllDirectories)
             .Where(p => p.Contains("/diff/data/", StringComparison.Ordinal)).ToList();
@@ -180,7 +180,7 @@ public sealed class ImageCliTests
 
         var rmi = await daemon.DockerAsync("rmi", TestImages.MultiLayerTag);
         Assert.That(rmi.ExitCode, Is.Zero, rmi.ToString());
-        Assert.That(await LayerDirCountAsync(), Is.EqualTo(before));
+        Assert.That(LayerDirCount(), Is.EqualTo(before));
     }
 
     [Test]
@@ -241,11 +241,11 @@ public sealed class ImageCliTests
         return result.Stdout.Trim();
     }
 
-    private Task<int> LayerDirCountAsync()
+    private int LayerDirCount()
     {
         var home = Path.Combine(daemon.DataRoot, "overlay2");
-        return Task.FromResult(Directory.Exists(home)
+        return Directory.Exists(home)
             ? Directory.EnumerateDirectories(home).Count(d => !Path.GetFileName(d).StartsWith('.') && Path.GetFileName(d) is not ("l" or "snapshots"))
-            : 0);
+            : 0;
     }
 }

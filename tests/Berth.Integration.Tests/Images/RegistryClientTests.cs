@@ -1,3 +1,4 @@
+using Berth.Kernel.Images.Content;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
@@ -53,9 +54,9 @@ public sealed class RegistryClientTests
     private static byte[] RandomBytes(int length) => RandomNumberGenerator.GetBytes(length);
 
     private Task UploadAsync(ImageReference repo, byte[] blob, IProgress<long>? progress = null) =>
-        client.UploadBlobAsync(repo, ContentDigest.Sha256(blob), _ => Task.FromResult<Stream>(new MemoryStream(blob)), blob.Length, progress, null, CancellationToken.None);
+        client.UploadBlobAsync(repo, Digests.Of(blob), _ => Task.FromResult<Stream>(new MemoryStream(blob)), blob.Length, progress, null, CancellationToken.None);
 
-    private static Descriptor Blob(string mediaType, byte[] bytes) => new(mediaType, ContentDigest.Sha256(bytes), bytes.Length);
+    private static Descriptor Blob(string mediaType, byte[] bytes) => new(mediaType, Digests.Of(bytes), bytes.Length);
 
     /// <summary>Pushes a config and the layers, then an OCI manifest under <paramref name="tagOrDigest"/> (its digest when null).</summary>
     private async Task<(string Digest, byte[] Bytes, Descriptor Config, Descriptor[] Layers)> PushImageAsync(
@@ -71,7 +72,7 @@ public sealed class RegistryClientTests
              "config":{"mediaType":"{{configDescriptor.MediaType}}","digest":"{{configDescriptor.Digest}}","size":{{configDescriptor.Size}}},
              "layers":[{{string.Join(",", layerDescriptors.Select(l => $"{{\"mediaType\":\"{l.MediaType}\",\"digest\":\"{l.Digest}\",\"size\":{l.Size}}}"))}}]}
             """);
-        var digest = await client.PutManifestAsync(repo, tagOrDigest ?? ContentDigest.Sha256(manifest), MediaTypes.OciManifest, manifest, null, CancellationToken.None);
+        var digest = await client.PutManifestAsync(repo, tagOrDigest ?? Digests.Of(manifest), MediaTypes.OciManifest, manifest, null, CancellationToken.None);
         return (digest, manifest, configDescriptor, layerDescriptors);
     }
 
@@ -104,9 +105,9 @@ public sealed class RegistryClientTests
         var blob = RandomBytes(300_000);
         var progress = new Recorder();
 
-        var before = await client.BlobExistsAsync(repo, ContentDigest.Sha256(blob), null, CancellationToken.None);
+        var before = await client.BlobExistsAsync(repo, Digests.Of(blob), null, CancellationToken.None);
         await UploadAsync(repo, blob, progress);
-        var after = await client.BlobExistsAsync(repo, ContentDigest.Sha256(blob), null, CancellationToken.None);
+        var after = await client.BlobExistsAsync(repo, Digests.Of(blob), null, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -125,9 +126,9 @@ public sealed class RegistryClientTests
         var blob = RandomBytes(1000);
         await UploadAsync(source, blob);
 
-        var mounted = await client.TryMountBlobAsync(target, ContentDigest.Sha256(blob), source, null, CancellationToken.None);
-        var linked = await client.BlobExistsAsync(target, ContentDigest.Sha256(blob), null, CancellationToken.None);
-        var missing = await client.TryMountBlobAsync(target, ContentDigest.Sha256(RandomBytes(10)), source, null, CancellationToken.None);
+        var mounted = await client.TryMountBlobAsync(target, Digests.Of(blob), source, null, CancellationToken.None);
+        var linked = await client.BlobExistsAsync(target, Digests.Of(blob), null, CancellationToken.None);
+        var missing = await client.TryMountBlobAsync(target, Digests.Of(RandomBytes(10)), source, null, CancellationToken.None);
 
         Assert.Multiple(() =>
         {
@@ -150,7 +151,7 @@ public sealed class RegistryClientTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(pushed.Digest, Is.EqualTo(ContentDigest.Sha256(pushed.Bytes)));
+            Assert.That(pushed.Digest, Is.EqualTo(Digests.Of(pushed.Bytes)));
             foreach (var fetched in new[] { byTag, byDigest })
             {
                 Assert.That(fetched.Digest, Is.EqualTo(pushed.Digest));
@@ -171,7 +172,7 @@ public sealed class RegistryClientTests
 
         var config = await client.GetBlobAsync(repo, pushed.Config.Digest, null, 1 << 20, CancellationToken.None);
 
-        Assert.That(ContentDigest.Sha256(config), Is.EqualTo(pushed.Config.Digest));
+        Assert.That(Digests.Of(config), Is.EqualTo(pushed.Config.Digest));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Berth.Kernel.Images.Content;
 using System.Net;
 using System.Text;
 using Berth.Kernel.Images.Distribution;
@@ -53,7 +54,7 @@ public class RegistryClientAuthTests
         Assert.Multiple(() =>
         {
             Assert.That(fetched.Manifest.Layers, Has.Count.EqualTo(2));
-            Assert.That(fetched.Digest, Is.EqualTo(ContentDigest.Sha256(ManifestBytes)));
+            Assert.That(fetched.Digest, Is.EqualTo(Digests.Of(ManifestBytes)));
             Assert.That(requests.Select(r => r.Uri.Host), Is.EqualTo(new[] { "registry.test", "auth.test", "registry.test" }));
             Assert.That(requests[0].Uri.AbsoluteUri, Is.EqualTo("https://registry.test/v2/acc/app/manifests/1"));
             Assert.That(requests[1].Uri.Query, Is.EqualTo("?service=registry.test&scope=repository%3Aacc%2Fapp%3Apull&account=alice"));
@@ -209,7 +210,7 @@ public class RegistryClientAuthTests
     public async Task Redirect_IsFollowedWithoutTheRegistrysCredentials()
     {
         var blob = "{\"config\":true}"u8.ToArray();
-        var digest = ContentDigest.Sha256(blob);
+        var digest = Digests.Of(blob);
         using var handler = new StubRegistryHandler(r =>
         {
             if (r.Uri.Host == "cdn.test") return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(blob) };

@@ -1,3 +1,4 @@
+using Berth.Kernel.Images.Content;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -18,7 +19,7 @@ public class RegistryClientDownloadTests
     private string dir = null!;
     private string path = null!;
 
-    private Descriptor Layer => new(MediaTypes.OciLayerGzip, ContentDigest.Sha256(blob), blob.Length);
+    private Descriptor Layer => new(MediaTypes.OciLayerGzip, Digests.Of(blob), blob.Length);
 
     [SetUp]
     public void SetUp()
