@@ -84,7 +84,13 @@ function New-PluginPackage([string]$Project, [string]$Output) {
     Copy-Item $config (Join-Path $Output 'config.json')
 }
 
+# What berthd needs at run time to run containers: the OCI runtime and conmon, the per-container monitor.
+function Install-RuntimePackages {
+    Install-DebianPackages @{ runc = 'runc'; conmon = 'conmon' }
+}
+
 function Invoke-Publish {
+    Install-RuntimePackages
     Step "publish berthd and berth-plugin-host to $Daemon"
     if (Test-Path $Daemon) { Remove-Item -Recurse -Force $Daemon }
     # ReadyToRun: precompiled daemon and host start faster (bench/README.md: start-up). Plugins stay portable IL.
@@ -108,6 +114,7 @@ $TestPlugins = @(
 # Test suites, fastest first. Unit suites need no root; the integration suite starts real daemons.
 $TestProjects = @(
     'tests/Berth.Sdk.Tests/Berth.Sdk.Tests.csproj',
+    'tests/Berth.Plugins.Tests/Berth.Plugins.Tests.csproj',
     'tests/Berth.Kernel.Tests/Berth.Kernel.Tests.csproj',
     'tests/Berth.Conformance.Tests/Berth.Conformance.Tests.csproj',
     'tests/Berth.Integration.Tests/Berth.Integration.Tests.csproj'

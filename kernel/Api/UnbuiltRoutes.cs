@@ -12,7 +12,7 @@ public static class UnbuiltRoutes
 {
     private static readonly string[] Areas =
     [
-        "containers", "images", "networks", "volumes", "exec", "build", "commit", "auth", "system", "distribution",
+        "containers", "images", "networks", "exec", "build", "commit", "auth", "system", "distribution",
         "session", "swarm", "nodes", "services", "tasks", "secrets", "configs", "grpc",
     ];
 

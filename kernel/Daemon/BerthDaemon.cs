@@ -3,13 +3,18 @@ using Berth.Kernel.Api;
 using Berth.Kernel.Api.Images;
 using Berth.Kernel.Api.Plugins;
 using Berth.Kernel.Api.System;
+using Berth.Kernel.Api.Containers;
+using Berth.Kernel.Api.Volumes;
 using Berth.Kernel.Config;
+using Berth.Kernel.Containers;
+using Berth.Kernel.Containers.Health;
 using Berth.Kernel.Daemon;
 using Berth.Kernel.Events;
 using Berth.Kernel.Images;
 using Berth.Kernel.Listeners;
 using Berth.Kernel.Logging;
 using Berth.Kernel.Plugins;
+using Berth.Kernel.Volumes;
 using Berth.Sdk.Kernel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -103,6 +108,10 @@ public static class BerthDaemon
         builder.Services.AddSingleton<SystemInfo>();
         var images = await ImageSubsystem.LoadAsync(config, CancellationToken.None).ConfigureAwait(false);
         images.Register(builder.Services);
+        var volumes = await VolumeService.LoadAsync(Path.Combine(config.DataRoot, "volumes"), events, time, CancellationToken.None).ConfigureAwait(false);
+        VolumeRoutes.Register(builder.Services, volumes);
+        var containers = await ContainerSubsystem.LoadAsync(config, CancellationToken.None).ConfigureAwait(false);
+        containers.Register(builder.Services);
 
         await using var app = builder.Build();
         Log.Debug("start-up: host built after {Ms} ms", startup.ElapsedMilliseconds);
@@ -118,6 +127,12 @@ public static class BerthDaemon
         PluginRoutes.Map(app);
         ImageRoutes.Map(app);
         AuthRoute.Map(app);
+        ContainerRoutes.Map(app);
+        ExecRoutes.Map(app);
+        ArchiveRoutes.Map(app);
+        CommitRoutes.Map(app);
+        ResourceRoutes.Map(app);
+        VolumeRoutes.Map(app);
         UnbuiltRoutes.Map(app);
 
         using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -137,19 +152,23 @@ public static class BerthDaemon
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         var startedAt = time.GetUtcNow();
-        _ = StartPluginsAsync(plugins, images, startedAt, lifetime.ApplicationStopping);
+        var containerService = app.Services.GetRequiredService<ContainerService>();
+        _ = app.Services.GetRequiredService<HealthMonitor>();
+        _ = StartPluginsAsync(plugins, images, containerService, startedAt, lifetime.ApplicationStopping);
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         Log.Information("berthd shutting down");
+        await containerService.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         await plugins.DisposeAsync().ConfigureAwait(false);
         ListenerSetup.RemoveSockets(hosts);
         return 0;
     }
 
-    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, ContainerService containers, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await plugins.StartEnabledAsync(cancellationToken).ConfigureAwait(false);
         await images.ReclaimAsync(startedAt, cancellationToken).ConfigureAwait(false);
+        await containers.RestoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static bool Reload(DaemonConfigHolder holder)

@@ -12,6 +12,7 @@ using Berth.Kernel.Plugins;
 using Berth.Sdk;
 using Berth.Sdk.Snapshots;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Berth.Kernel.Images;
 
@@ -70,7 +71,8 @@ public sealed class ImageSubsystem
         if (removed > 0) Serilog.Log.Information("removed {Count} blobs no image or layer uses", removed);
     }
 
-    private ISnapshotter Snapshotter =>
+    /// <summary>The selected storage plugin, as a snapshotter (container layers are snapshots too).</summary>
+    public ISnapshotter Snapshotter =>
         storage?.Snapshotter ?? throw BerthException.Unavailable("the storage driver is not ready yet");
 
     public void Register(IServiceCollection services)
@@ -80,7 +82,8 @@ public sealed class ImageSubsystem
         services.AddSingleton(layers);
         services.AddSingleton(images);
         services.AddSingleton(references);
-        services.AddSingleton<IImageUsage, NoContainers>();
+        services.AddSingleton(this);
+        services.TryAddSingleton<IImageUsage, NoContainers>();
         services.AddSingleton(sp => new ImageService(content, layers, images, references,
             sp.GetRequiredService<EventsService>(), sp.GetRequiredService<IImageUsage>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RegistryClient(new RegistryOptions(config.InsecureRegistries), sp.GetRequiredService<TimeProvider>()));

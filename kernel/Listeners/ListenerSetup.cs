@@ -47,16 +47,17 @@ public static class ListenerSetup
                 case "unix":
                     Directory.CreateDirectory(Path.GetDirectoryName(host.Address)!);
                     if (File.Exists(host.Address)) File.Delete(host.Address);
-                    kestrel.ListenUnixSocket(host.Address);
+                    kestrel.ListenUnixSocket(host.Address, listen => listen.Use(UpgradeBodyRewriter.Middleware).Use(HalfCloseGuard.Middleware));
                     break;
                 case "fd":
-                    foreach (var fd in SystemdSockets(host.Address)) kestrel.ListenHandle(fd);
+                    foreach (var fd in SystemdSockets(host.Address)) kestrel.ListenHandle(fd, listen => listen.Use(UpgradeBodyRewriter.Middleware).Use(HalfCloseGuard.Middleware));
                     break;
                 default:
                     var address = host.Address == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host.Address);
                     kestrel.Listen(address, host.Port, listen =>
                     {
                         if (config.TlsVerify || config.Tls) listen.UseHttps(Tls(config));
+                        listen.Use(UpgradeBodyRewriter.Middleware).Use(HalfCloseGuard.Middleware);
                     });
                     break;
             }

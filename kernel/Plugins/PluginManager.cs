@@ -224,9 +224,16 @@ public sealed partial class PluginManager(
         return started;
     }
 
-    private PluginSupervisor NewSupervisor(InstalledPlugin plugin, PluginPackage package) =>
-        new(LaunchSpec(plugin, package), package.Protocols, launcher, kernel, () => Timeouts, time,
+    /// <summary>Raised with the plugin id whenever a plugin process starts serving (replay hooks for the state it holds).</summary>
+    public event Action<string>? PluginServing;
+
+    private PluginSupervisor NewSupervisor(InstalledPlugin plugin, PluginPackage package)
+    {
+        var supervisor = new PluginSupervisor(LaunchSpec(plugin, package), package.Protocols, launcher, kernel, () => Timeouts, time,
             loggers.CreateLogger($"plugin/{plugin.Name}"), (action, attributes) => Publish(plugin, action, attributes));
+        supervisor.Serving += () => PluginServing?.Invoke(plugin.Id);
+        return supervisor;
+    }
 
     private PluginLaunchSpec LaunchSpec(InstalledPlugin plugin, PluginPackage package)
     {

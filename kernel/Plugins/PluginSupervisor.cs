@@ -62,6 +62,9 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
 
     public string Name => spec.Name;
 
+    /// <summary>A process started serving (first start, restart after a crash, or upgrade): the kernel replays the state it lost.</summary>
+    public event Action? Serving;
+
     public PluginRuntimeState State
     {
         get
@@ -251,6 +254,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         LogRunning(logger, Name, connection.Activation.Version, connection.Process.Pid);
         _ = WatchAsync(connection);
         if (replaced is not null) _ = RetireAsync(replaced);
+        Serving?.Invoke();
     }
 
     private static BerthException AsBerth(Exception ex) =>

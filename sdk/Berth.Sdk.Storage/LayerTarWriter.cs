@@ -23,4 +23,18 @@ public static class LayerTarWriter
         await new LayerTreeTar(tar, whiteouts).WriteChildrenAsync(root, "", cancellationToken).ConfigureAwait(false);
         return await tar.FinishAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Writes a tar of one path as <c>docker cp</c> sends it: the file, link or directory itself named
+    /// <paramref name="entryName"/>, then everything below a directory. No whiteout conversion.
+    /// </summary>
+    public static async Task WritePathAsync(string path, string entryName, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(entryName);
+        ArgumentNullException.ThrowIfNull(output);
+        using var tar = new PaxTarOutput(output);
+        await new LayerTreeTar(tar, WhiteoutFormat.Delete).WriteTreeAsync(path.TrimEnd('/'), entryName, cancellationToken).ConfigureAwait(false);
+        await tar.FinishAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

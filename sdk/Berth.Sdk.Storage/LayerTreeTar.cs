@@ -12,6 +12,16 @@ internal sealed class LayerTreeTar(PaxTarOutput tar, WhiteoutFormat whiteouts)
 
     private readonly Dictionary<(ulong Device, ulong Inode), string> firstNames = [];
 
+    /// <summary>Writes <paramref name="path"/> itself as <paramref name="entry"/>, then (for a directory) what it holds below it.</summary>
+    public async Task WriteTreeAsync(string path, string entry, CancellationToken cancellationToken)
+    {
+        var stat = Posix.LStat(path);
+        var slash = entry.LastIndexOf('/');
+        var parent = slash < 0 ? "" : entry[..slash];
+        await WriteEntryAsync(path, parent, entry[(slash + 1)..], entry, stat, cancellationToken).ConfigureAwait(false);
+        if (stat.IsDirectory) await WriteChildrenAsync(path, entry, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task WriteChildrenAsync(string directory, string relative, CancellationToken cancellationToken)
     {
         foreach (var name in DirectoryNames.Sorted(directory.Length == 0 ? "/" : directory))

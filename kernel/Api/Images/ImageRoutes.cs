@@ -122,7 +122,7 @@ public static class ImageRoutes
             ["LayersSize"] = images.Layers.All.Sum(l => l.Size),
             ["Images"] = new JsonArray([.. summaries]),
             ["Containers"] = new JsonArray(),
-            ["Volumes"] = new JsonArray(),
+            ["Volumes"] = Volumes.VolumeViews.DiskUsage(context.RequestServices.GetRequiredService<Berth.Kernel.Volumes.VolumeService>()),
             ["BuildCache"] = new JsonArray(),
         });
     }

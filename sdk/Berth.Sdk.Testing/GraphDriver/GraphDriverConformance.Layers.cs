@@ -1,3 +1,4 @@
+using Berth.Sdk.Storage.Mounts;
 using Berth.Sdk.GraphDriver;
 
 namespace Berth.Sdk.Testing;

@@ -2,19 +2,14 @@ using System.Runtime.InteropServices;
 
 namespace Berth.Sdk.Testing;
 
-/// <summary>The few libc calls .NET does not expose: mount(2), umount2(2), statx(2), lchown(2), link(2), mkfifo(3).</summary>
+/// <summary>The few libc calls .NET does not expose: statx(2), lchown(2), link(2), mkfifo(3).</summary>
 internal static unsafe partial class LibC
 {
     public const int AtFdCwd = -100;
     public const int AtSymlinkNoFollow = 0x100;
     public const uint StatxBasicStats = 0x7ff;
-    public const int MntDetach = 2;
 
-    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Mount(string source, string target, string? filesystemType, ulong flags, string? data);
 
-    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Umount2(string target, int flags);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);

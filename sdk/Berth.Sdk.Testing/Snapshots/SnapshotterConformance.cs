@@ -1,3 +1,4 @@
+using Berth.Sdk.Storage.Mounts;
 using Berth.Sdk.Snapshots;
 using Berth.Sdk.Storage;
 

@@ -1,3 +1,5 @@
+using Berth.Sdk.Storage.Mounts;
+
 namespace Berth.Sdk.Testing;
 
 /// <summary>

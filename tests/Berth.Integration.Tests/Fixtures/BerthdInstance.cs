@@ -143,6 +143,7 @@ public sealed class BerthdInstance : IAsyncDisposable
         }
         process.Dispose();
         if (rootHandedOver) return;
+        await ContainerLeftovers.RemoveAsync(Root);
         try
         {
             Directory.Delete(Root, recursive: true);

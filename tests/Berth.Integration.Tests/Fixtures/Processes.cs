@@ -53,6 +53,17 @@ public static class Processes
         return result;
     }
 
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (await condition()) return true;
+            await Task.Delay(100);
+        }
+        return await condition();
+    }
+
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within)
     {
         var deadline = Stopwatch.StartNew();

@@ -122,33 +122,33 @@ public sealed class PluginLifecycleTests
     [Test]
     public async Task Upgrade_DisableUpgradeEnableWithCli_ServesNewVersionWithoutDaemonRestart()
     {
-        var next = packages.CopyOf(RepoPaths.BundledPlugin("json-log"), c => c["berth"]!["version"] = "1.1.0");
-        Assert.That((await daemon.DockerAsync("plugin", "create", "berth/json-log:1.1.0", next)).ExitCode, Is.Zero);
+        var next = packages.CopyOf(RepoPaths.BundledPlugin("json-log"), c => c["berth"]!["version"] = "1.2.0");
+        Assert.That((await daemon.DockerAsync("plugin", "create", "berth/json-log:1.2.0", next)).ExitCode, Is.Zero);
         Assert.That((await daemon.DockerAsync("plugin", "disable", "json-log")).ExitCode, Is.Zero);
-        var upgrade = await daemon.DockerAsync("plugin", "upgrade", "--skip-remote-check", "--grant-all-permissions", "json-log", "berth/json-log:1.1.0");
+        var upgrade = await daemon.DockerAsync("plugin", "upgrade", "--skip-remote-check", "--grant-all-permissions", "json-log", "berth/json-log:1.2.0");
         Assert.That(upgrade.ExitCode, Is.Zero, upgrade.ToString());
         Assert.That((await daemon.DockerAsync("plugin", "enable", "json-log")).ExitCode, Is.Zero);
 
         var served = await daemon.DockerAsync("plugin", "inspect", "json-log", "--format", "{{.Version}} {{.Status.ServingVersion}} {{.PluginReference}}");
-        Assert.That(served.Stdout.Trim(), Is.EqualTo("1.1.0 1.1.0 berth/json-log:1.1.0"));
-        Assert.That(daemon.PluginPid("json-log:latest 1.1.0"), Is.Not.Null);
+        Assert.That(served.Stdout.Trim(), Is.EqualTo("1.2.0 1.2.0 berth/json-log:1.2.0"));
+        Assert.That(daemon.PluginPid("json-log:latest 1.2.0"), Is.Not.Null);
     }
 
     [Test]
     public async Task Upgrade_EnabledPluginThroughApi_SwapsProcessesHotly()
     {
-        var next = packages.CopyOf(RepoPaths.BundledPlugin("json-log"), c => c["berth"]!["version"] = "1.2.0");
-        Assert.That((await daemon.DockerAsync("plugin", "create", "berth/json-log:1.2.0", next)).ExitCode, Is.Zero);
-        var oldPid = daemon.PluginPid("json-log:latest 1.0.0")!.Value;
+        var next = packages.CopyOf(RepoPaths.BundledPlugin("json-log"), c => c["berth"]!["version"] = "1.3.0");
+        Assert.That((await daemon.DockerAsync("plugin", "create", "berth/json-log:1.3.0", next)).ExitCode, Is.Zero);
+        var oldPid = daemon.PluginPid("json-log:latest 1.1.0")!.Value;
         var daemonPid = daemon.Pid;
 
         using var client = daemon.Client();
-        await client.Plugin.UpgradePluginAsync("json-log", new PluginUpgradeParameters { Remote = "berth/json-log:1.2.0", Privileges = [] });
+        await client.Plugin.UpgradePluginAsync("json-log", new PluginUpgradeParameters { Remote = "berth/json-log:1.3.0", Privileges = [] });
 
         var info = await client.System.GetSystemInfoAsync();
         Assert.That(info.LoggingDriver, Is.EqualTo("json-file"));
-        Assert.That(daemon.PluginPid("json-log:latest 1.2.0"), Is.Not.Null, "the new version serves");
-        Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("json-log:latest 1.0.0") is null, TimeSpan.FromSeconds(15)), $"old process {oldPid} was drained and stopped");
+        Assert.That(daemon.PluginPid("json-log:latest 1.3.0"), Is.Not.Null, "the new version serves");
+        Assert.That(await Processes.EventuallyAsync(() => daemon.PluginPid("json-log:latest 1.1.0") is null, TimeSpan.FromSeconds(15)), $"old process {oldPid} was drained and stopped");
         Assert.That(daemon.Pid, Is.EqualTo(daemonPid));
         var plugins = await client.Plugin.ListPluginsAsync(new PluginListParameters());
         Assert.That(plugins.Single(p => p.Name == "json-log:latest").Enabled, Is.True);

@@ -1,0 +1,60 @@
+using System.Buffers.Text;
+using System.Globalization;
+
+namespace Berth.Kernel.Containers.Logs;
+
+/// <summary>
+/// One line of conmon's k8s-file log: <c>2024-05-01T10:00:00.123456789+00:00 stdout F text</c>, where P marks a
+/// piece of a longer line that continues in the next record. The timestamp is parsed once per distinct value
+/// (conmon stamps every line of one read with the same time).
+/// </summary>
+public static class K8sLogLine
+{
+    /// <summary>Splits <paramref name="line"/> (without its newline).</summary>
+    /// <returns>false when the line is not in k8s-file form.</returns>
+    public static bool TryParse(ReadOnlySpan<byte> line, ref TimestampCache cache, out long timeNano, out bool stderr, out bool partial, out ReadOnlySpan<byte> text)
+    {
+        timeNano = 0;
+        stderr = false;
+        partial = false;
+        text = default;
+        var space = line.IndexOf((byte)' ');
+        if (space <= 0) return false;
+        timeNano = cache.Parse(line[..space]);
+        var rest = line[(space + 1)..];
+        if (rest.StartsWith("stdout "u8)) stderr = false;
+        else if (rest.StartsWith("stderr "u8)) stderr = true;
+        else return false;
+        rest = rest[7..];
+        if (rest.Length < 1) return false;
+        partial = rest[0] == (byte)'P';
+        text = rest.Length > 1 ? rest[2..] : default;
+        return true;
+    }
+
+    /// <summary>Remembers the last timestamp text and its value.</summary>
+    public struct TimestampCache
+    {
+        private byte[]? last;
+        private long value;
+
+        public long Parse(ReadOnlySpan<byte> stamp)
+        {
+            if (last is not null && stamp.SequenceEqual(last)) return value;
+            last = stamp.ToArray();
+            var text = System.Text.Encoding.ASCII.GetString(stamp);
+            value = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? (parsed.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + SubTickNanos(text)
+                : 0;
+            return value;
+        }
+
+        /// <summary>.NET ticks are 100 ns; keep the last two digits of a 9-digit fraction.</summary>
+        private static long SubTickNanos(string text)
+        {
+            var dot = text.IndexOf('.', StringComparison.Ordinal);
+            if (dot < 0 || text.Length < dot + 10) return 0;
+            return Utf8Parser.TryParse(System.Text.Encoding.ASCII.GetBytes(text.Substring(dot + 8, 2)), out int nanos, out _) ? nanos : 0;
+        }
+    }
+}
