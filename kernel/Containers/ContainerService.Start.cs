@@ -14,6 +14,7 @@ public sealed partial class ContainerService
     public async Task<bool> StartAsync(string idOrName, CancellationToken cancellationToken)
     {
         var container = store.Get(idOrName);
+        var failed = false;
         await container.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -21,12 +22,16 @@ public sealed partial class ContainerService
             if (container.State.Running) return false;
             if (container.RemovalInProgress || container.State.Dead)
                 throw BerthException.Conflict($"container is marked for removal and cannot be started");
+            failed = true;
             await StartLockedAsync(container, cancellationToken).ConfigureAwait(false);
+            failed = false;
             return true;
         }
         finally
         {
             container.Gate.Release();
+            // A --rm container whose start failed goes away, as in Moby.
+            if (failed && HostConfigDefaults.AutoRemove(container.HostConfig)) _ = AutoRemoveAsync(container);
         }
     }
 

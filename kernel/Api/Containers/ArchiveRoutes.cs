@@ -109,7 +109,7 @@ public static class ArchiveRoutes
             ["name"] = Path.GetFileName(requested.TrimEnd('/')) is { Length: > 0 } n ? n : "/",
             ["size"] = stat.Size,
             ["mode"] = mode,
-            ["mtime"] = DateTimeOffset.FromUnixTimeSeconds(stat.MtimeSeconds).AddTicks(stat.MtimeNanos / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture),
+            ["mtime"] = DateTimeOffset.FromUnixTimeSeconds(stat.MtimeSeconds).AddTicks(stat.MtimeNanos / 100).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture),
             ["linkTarget"] = stat.IsSymbolicLink ? new FileInfo(path).LinkTarget ?? "" : "",
         };
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(body.ToJsonString()));

@@ -41,7 +41,8 @@ public sealed class ContainerChanges(ImageSubsystem imageSubsystem, ImageService
             await using var reader = new TarReader(file);
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                var name = "/" + entry.Name.TrimStart('.', '/').TrimEnd('/');
+                var relative = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name.TrimStart('/');
+                var name = "/" + relative.TrimEnd('/');
                 var leaf = Path.GetFileName(name);
                 if (leaf == ".wh..wh..opq") continue;
                 if (leaf.StartsWith(".wh.", StringComparison.Ordinal))
@@ -49,7 +50,7 @@ public sealed class ContainerChanges(ImageSubsystem imageSubsystem, ImageService
                     changes.Add((Path.GetDirectoryName(name)!.TrimEnd('/') + "/" + leaf[4..], Deleted));
                     continue;
                 }
-                if (name == "/" || InitLayerPaths.Contains(name) && !InImage(temp, parent, name)) continue;
+                if (name == "/" || InitLayerPaths.Contains(name)) continue;
                 changes.Add((name, InImage(temp, parent, name) ? Modified : Added));
             }
             return changes;
