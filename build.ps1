@@ -228,11 +228,23 @@ function Invoke-Demo {
     & $docker images
     & $docker history busybox:latest
     Invoke-RegistryRoundTrip $docker
-    Step 'docker run --rm busybox echo hello from berth'
-    & $docker run --rm busybox:latest echo hello from berth
-    if ($LASTEXITCODE -ne 0) {
-        Write-Host 'Containers are not built yet in this version of Berth (see README: status); the daemon said so above.' -ForegroundColor Yellow
-    }
+    Step 'docker run --rm --network none busybox echo hello from berth'
+    & $docker run --rm --network none busybox:latest echo hello from berth
+    Step 'a detached container: logs, exec, stats, stop, rm'
+    & $docker rm -f demo-ticker 2>$null | Out-Null
+    & $docker run -d --network none --name demo-ticker --memory 64m busybox:latest sh -c 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.5; done'
+    Start-Sleep -Seconds 2
+    & $docker logs --tail 3 demo-ticker
+    & $docker exec demo-ticker sh -c 'echo "in the container: $(hostname), pid 1 is $(cat /proc/1/comm)"'
+    & $docker stats --no-stream demo-ticker
+    & $docker stop -t 1 demo-ticker
+    & $docker ps -a --filter name=demo-ticker
+    & $docker rm demo-ticker
+    Step 'a volume outlives its containers'
+    & $docker run --rm --network none -v demo-data:/data busybox:latest sh -c 'date > /data/first-run'
+    & $docker run --rm --network none -v demo-data:/data busybox:latest cat /data/first-run
+    & $docker volume rm demo-data
+    Write-Host 'Networking (the default bridge network) arrives with the bridge-net plugin; use --network none or host for now.' -ForegroundColor Yellow
     Write-Host ""
     Write-Host "berthd keeps running (pid $($daemon.Id)). Try: DOCKER_HOST=unix://$socket docker plugin ls"
     Write-Host "Stop it with: kill $($daemon.Id)"

@@ -1,13 +1,19 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Berth.Kernel.Api.Containers;
 using Berth.Kernel.Config;
+using Berth.Kernel.Containers;
+using Berth.Kernel.Containers.Exec;
 using Berth.Kernel.Events;
 using Berth.Sdk;
 using Berth.Sdk.Kernel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Kernel.Daemon;
 
 /// <summary>What plugins may ask of berthd, served to each of them on its own connection.</summary>
-public sealed class KernelHostService(DaemonConfigHolder config, EventsService events, DaemonIdentity identity) : IKernelHost
+/// <remarks>The container service is resolved on first use: it depends (through the log plugin) on the plugin manager, which depends on this.</remarks>
+public sealed class KernelHostService(DaemonConfigHolder config, EventsService events, DaemonIdentity identity, IServiceProvider services) : IKernelHost
 {
     // Not "plugin": those events are the supervisor's record of crashes and restarts, which a plugin must not forge.
     private static readonly HashSet<string> PublishableTypes = ["network", "service", "node", "secret", "config", "volume"];
@@ -28,12 +34,27 @@ public sealed class KernelHostService(DaemonConfigHolder config, EventsService e
         return Task.CompletedTask;
     }
 
-    public Task<string> CreateContainerAsync(string? name, JsonElement config, CancellationToken cancellationToken) => throw NoContainers();
-    public Task StartContainerAsync(string idOrName, CancellationToken cancellationToken) => throw NoContainers();
-    public Task StopContainerAsync(string idOrName, int? timeoutSeconds, CancellationToken cancellationToken) => throw NoContainers();
-    public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) => throw NoContainers();
-    public Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw NoContainers();
+    private ContainerService Containers => services.GetRequiredService<ContainerService>();
 
-    private static BerthException NoContainers() =>
-        BerthException.NotImplemented("containers are not supported by this version of Berth yet");
+    public async Task<string> CreateContainerAsync(string? name, JsonElement config, CancellationToken cancellationToken)
+    {
+        var body = JsonNode.Parse(config.GetRawText()) as JsonObject ?? throw BerthException.Invalid("the container config must be a JSON object");
+        var (container, _) = await Containers.CreateAsync(name, body, cancellationToken).ConfigureAwait(false);
+        return container.Id;
+    }
+
+    public Task StartContainerAsync(string idOrName, CancellationToken cancellationToken) => Containers.StartAsync(idOrName, cancellationToken);
+
+    public Task StopContainerAsync(string idOrName, int? timeoutSeconds, CancellationToken cancellationToken) =>
+        Containers.StopAsync(idOrName, timeoutSeconds, null, cancellationToken);
+
+    public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) =>
+        Containers.RemoveAsync(idOrName, force, removeVolumes: false, cancellationToken);
+
+    public Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var container = Containers.Get(idOrName);
+        var view = ContainerViews.Inspect(container, config.Current.DataRoot, services.GetRequiredService<ExecService>().IdsOf(container.Id));
+        return Task.FromResult(JsonSerializer.SerializeToElement(view));
+    }
 }
