@@ -59,8 +59,8 @@ public static class UpgradeBodyRewriter
                 return null;
             }
             var buffer = result.Buffer;
-            var headEnd = IndexOf(buffer, "\r\n\r\n"u8);
-            if (headEnd < 0)
+            var headLength = HeadLength(buffer);
+            if (headLength < 0)
             {
                 if (result.IsCompleted || result.IsCanceled || buffer.Length > MaxHeaderBytes)
                 {
@@ -70,14 +70,14 @@ public static class UpgradeBodyRewriter
                 input.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
-            var head = Encoding.Latin1.GetString(buffer.Slice(0, headEnd).ToArray());
+            var head = Encoding.Latin1.GetString(buffer.Slice(0, headLength).ToArray());
             var length = ContentLengthOfUpgrade(head);
             if (length is null or 0 || length > MaxBodyBytes)
             {
                 input.AdvanceTo(buffer.Start, buffer.Start);
                 return null;
             }
-            var total = headEnd + 4 + length.Value;
+            var total = headLength + length.Value;
             if (buffer.Length < total)
             {
                 if (result.IsCompleted)
@@ -88,8 +88,8 @@ public static class UpgradeBodyRewriter
                 input.AdvanceTo(buffer.Start, buffer.End);
                 continue;
             }
-            var body = buffer.Slice(headEnd + 4, length.Value).ToArray();
-            var lines = head.Split("\r\n").Where(l => !l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+            var body = buffer.Slice(headLength, length.Value).ToArray();
+            var lines = Lines(head).Where(l => l.Length > 0 && !l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
             var rebuilt = string.Join("\r\n", lines) + $"\r\n{BodyHeader}: {Convert.ToBase64String(body)}\r\n\r\n";
             input.AdvanceTo(buffer.GetPosition(total));
             return Encoding.Latin1.GetBytes(rebuilt);
@@ -101,7 +101,7 @@ public static class UpgradeBodyRewriter
     {
         var upgrade = false;
         long? length = null;
-        foreach (var line in head.Split("\r\n").Skip(1))
+        foreach (var line in Lines(head).Skip(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0) continue;
@@ -114,11 +114,23 @@ public static class UpgradeBodyRewriter
         return upgrade ? length : null;
     }
 
-    private static long IndexOf(ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> needle)
+    /// <summary>
+    /// The length of the request head including its closing empty line, or -1 while incomplete. Clients differ in
+    /// line endings (Docker.DotNet ends header lines with a bare LF, which Kestrel tolerates), so the empty line
+    /// is an LF followed by CR LF or by LF.
+    /// </summary>
+    private static long HeadLength(ReadOnlySequence<byte> buffer)
     {
         var reader = new SequenceReader<byte>(buffer);
-        return reader.TryReadTo(out ReadOnlySequence<byte> before, needle, advancePastDelimiter: false) ? before.Length : -1;
+        while (reader.TryAdvanceTo((byte)'\n', advancePastDelimiter: true))
+        {
+            if (reader.IsNext((byte)'\n', advancePast: false)) return reader.Consumed + 1;
+            if (reader.IsNext("\r\n"u8, advancePast: false)) return reader.Consumed + 2;
+        }
+        return -1;
     }
+
+    private static IEnumerable<string> Lines(string head) => head.Split('\n').Select(l => l.TrimEnd('\r'));
 
     private static async Task PumpAsync(PipeReader from, PipeWriter to)
     {
