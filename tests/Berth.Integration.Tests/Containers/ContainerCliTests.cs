@@ -34,7 +34,7 @@ public sealed class ContainerCliTests
 
     [TestCase("exit 3", 3)]
     [TestCase("exit 0", 0)]
-    [TestCase("sh -c 'kill -9 $$'", 137)]
+    [TestCase("sh -c 'kill -9 $$'; exit $?", 137)]
     public async Task Run_ExitCode_PropagatesToTheCli(string script, int expected)
     {
         var run = await Docker("run", "--rm", "--network", "none", Image, "sh", "-c", script);

@@ -6,7 +6,7 @@ namespace Berth.Integration.Tests.Fixtures;
 /// <summary>
 /// What a test daemon's containers may leave when the daemon did not stop them (killed, live-restore): their
 /// runc containers (deleted with --force, which kills them), their conmon monitors (not berthd's children once
-/// daemonised; found by the root in their command line and ended by PID) and the rootfs mounts under the root.
+/// daemonised; found by the root in their command line and ended by PID) and the rootfs mounts under its exec root.
 /// </summary>
 public static class ContainerLeftovers
 {
@@ -20,7 +20,8 @@ public static class ContainerLeftovers
         }
         foreach (var pid in MonitorsUnder(root))
             await Processes.RunAsync("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]);
-        if (Directory.Exists(root)) MountHelper.UnmountAllUnder(root);
+        var execRoot = Path.Combine(root, "exec");
+        if (Directory.Exists(execRoot)) MountHelper.UnmountAllUnder(execRoot); // container root file systems; the test owns any other mount
     }
 
     private static IEnumerable<int> MonitorsUnder(string root)
