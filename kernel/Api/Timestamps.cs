@@ -6,6 +6,10 @@ namespace Berth.Kernel.Api;
 /// <summary>since/until as the CLI sends them: unix seconds with an optional 9-digit fraction, or RFC 3339.</summary>
 public static class Timestamps
 {
+    /// <summary>How the Engine API writes times: UTC, RFC 3339 with the fraction's trailing zeros dropped.</summary>
+    public static string Rfc3339(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
     public static DateTimeOffset? Parse(string? text, string name)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Berth.Kernel.Runtime.Spec;
 
 namespace Berth.Kernel.Containers;
 
@@ -33,10 +34,7 @@ public sealed class Container
     {
         get
         {
-            var all = new List<string>();
-            foreach (var key in new[] { "Entrypoint", "Cmd" })
-                if (Config[key] is JsonArray array) all.AddRange(array.Select(n => n?.GetValue<string>() ?? ""));
-            return all;
+            return [.. JsonRead.Strings(Config, "Entrypoint"), .. JsonRead.Strings(Config, "Cmd")];
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Berth.Kernel.InitLayer;
 using Berth.Kernel.Links;
+using Berth.Kernel.Runtime.Spec;
 
 namespace Berth.Kernel.Containers;
 
@@ -17,16 +18,16 @@ public sealed partial class ContainerService
         {
             Hostname = container.Config["Hostname"]?.GetValue<string>() ?? container.ShortId,
             Domainname = container.Config["Domainname"]?.GetValue<string>() ?? "",
-            ExtraHosts = Strings(host["ExtraHosts"]),
+            ExtraHosts = JsonRead.Strings(host, "ExtraHosts"),
             LinkEntries = LinkTargets(container).SelectMany(l => LinkHosts.Entries(l.Target, l.Alias)).ToList(),
             HostNetwork = mode == "host",
         }, cancellationToken).ConfigureAwait(false);
         await files.WriteResolvConfAsync(new ResolvConfOptions
         {
             Network = mode == "host" ? ResolvConfNetwork.Host : ResolvConfNetwork.None,
-            Dns = Strings(host["Dns"]),
-            DnsSearch = Strings(host["DnsSearch"]),
-            DnsOptions = Strings(host["DnsOptions"]),
+            Dns = JsonRead.Strings(host, "Dns"),
+            DnsSearch = JsonRead.Strings(host, "DnsSearch"),
+            DnsOptions = JsonRead.Strings(host, "DnsOptions"),
         }, cancellationToken).ConfigureAwait(false);
         return [("/etc/hostname", files.HostnamePath), ("/etc/hosts", files.HostsPath), ("/etc/resolv.conf", files.ResolvConfPath)];
     }
@@ -47,17 +48,14 @@ public sealed partial class ContainerService
     private List<(LinkTarget Target, string Alias)> LinkTargets(Container container)
     {
         var result = new List<(LinkTarget, string)>();
-        foreach (var link in Strings(container.HostConfig["Links"]))
+        foreach (var link in JsonRead.Strings(container.HostConfig, "Links"))
         {
             var spec = LinkSpec.Parse(link);
             var child = store.Get(spec.Name);
             if (!child.State.Running) throw Sdk.BerthException.Invalid($"Cannot link to a non running container: {child.Name} AS {container.Name}/{spec.Alias}");
             var exposed = child.Config["ExposedPorts"] is JsonObject ports ? ports.Select(p => p.Key).ToList() : [];
-            result.Add((new LinkTarget(child.Id, child.Name, "", exposed, Strings(child.Config["Env"]), child.Config["Hostname"]?.GetValue<string>()), spec.Alias));
+            result.Add((new LinkTarget(child.Id, child.Name, "", exposed, JsonRead.Strings(child.Config, "Env"), child.Config["Hostname"]?.GetValue<string>()), spec.Alias));
         }
         return result;
     }
-
-    private static List<string> Strings(JsonNode? node) =>
-        node is JsonArray array ? array.Select(n => n?.GetValue<string>() ?? "").Where(s => s.Length > 0).ToList() : [];
 }

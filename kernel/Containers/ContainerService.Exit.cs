@@ -34,7 +34,7 @@ public sealed partial class ContainerService
         var oomKilled = File.Exists(paths.OomFile);
         Stopped?.Invoke(container);
         await logs.StopAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
-        await IgnoreFailureAsync(() => runtime.Cli.DeleteAsync(OciRuntime.Resolve(daemonConfig.Current, container.RuntimeName), container.Id, CancellationToken.None)).ConfigureAwait(false);
+        await IgnoreFailureAsync(() => runtime.Cli.DeleteAsync(RuntimeOf(container), container.Id, CancellationToken.None)).ConfigureAwait(false);
         await ReleaseMountsAsync(container, paths, container.Mounts.Where(m => m.Type == "volume").Select(m => m.Name!)).ConfigureAwait(false);
         var ranFor = Now - (container.State.StartedAt ?? Now);
         var restart = RestartPolicy.ShouldRestart(container.HostConfig, exitCode, container.HasBeenManuallyStopped, container.RestartCount);

@@ -15,9 +15,6 @@ public sealed record ContainerState
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public HealthState? Health { get; init; }
-
-    /// <summary>Running or paused: the process exists.</summary>
-    public bool IsAlive => Running;
 }
 
 public sealed record HealthState(string Status, int FailingStreak, IReadOnlyList<HealthLog> Log);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Berth.Kernel.Volumes;
 using Berth.Sdk;
 
 namespace Berth.Kernel.Containers;
@@ -44,7 +45,7 @@ public static class MountSpecParser
         var (rw, propagation) = ParseMode(mode);
         if (source.StartsWith('/'))
             return new MountPoint("bind", null, Path.GetFullPath(source), destination, null, mode, rw, propagation ?? "rprivate");
-        ValidateVolumeName(source);
+        VolumeNames.Validate(source);
         return new MountPoint("volume", source, "", destination, "local", mode, rw, "");
     }
 
@@ -66,7 +67,7 @@ public static class MountSpecParser
                     throw BerthException.Invalid($"invalid mount config for type \"bind\": invalid propagation mode: {propagation}");
                 return new MountPoint("bind", null, Path.GetFullPath(source), destination, null, "", !readOnly, string.IsNullOrEmpty(propagation) ? "rprivate" : propagation);
             case "volume":
-                if (source.Length > 0) ValidateVolumeName(source);
+                if (source.Length > 0) VolumeNames.Validate(source);
                 var noCopy = (mount["VolumeOptions"] as JsonObject)?["NoCopy"]?.GetValue<bool>() ?? false;
                 return new MountPoint("volume", source.Length > 0 ? source : null, "", destination, "local", "z", !readOnly, "")
                 {
@@ -117,12 +118,6 @@ public static class MountSpecParser
         var clean = Path.GetFullPath(destination);
         if (clean == "/") throw BerthException.Invalid($"invalid specification: destination can't be '/' in '{spec}'");
         return clean.Length > 1 ? clean.TrimEnd('/') : clean;
-    }
-
-    private static void ValidateVolumeName(string name)
-    {
-        if (name.Length < 2 || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
-            throw BerthException.Invalid($"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
     }
 
     private static void Add(List<MountPoint> mounts, MountPoint mount)

@@ -18,17 +18,17 @@ public static class NetworkModes
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(store);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        Join(paths, "network", "net", container.NetworkMode, store);
-        Join(paths, "ipc", "ipc", container.HostConfig["IpcMode"]?.GetValue<string>(), store);
-        Join(paths, "pid", "pid", container.HostConfig["PidMode"]?.GetValue<string>(), store);
+        Join(paths, "network", "net", "network", container.NetworkMode, store);
+        Join(paths, "ipc", "ipc", "IPC", container.HostConfig["IpcMode"]?.GetValue<string>(), store);
+        Join(paths, "pid", "pid", "PID", container.HostConfig["PidMode"]?.GetValue<string>(), store);
         return paths;
     }
 
-    private static void Join(Dictionary<string, string> paths, string kind, string nsFile, string? mode, ContainerStore store)
+    private static void Join(Dictionary<string, string> paths, string kind, string nsFile, string what, string? mode, ContainerStore store)
     {
         if (mode is null || !mode.StartsWith("container:", StringComparison.Ordinal)) return;
         var other = store.Get(mode["container:".Length..]);
-        if (!other.State.Running) throw BerthException.Conflict($"cannot join network of a non running container: {other.Id}");
+        if (!other.State.Running) throw BerthException.Conflict($"cannot join {what} of a non running container: {other.Id}");
         paths[kind] = $"/proc/{other.State.Pid}/ns/{nsFile}";
     }
 }

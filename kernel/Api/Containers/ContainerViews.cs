@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Berth.Kernel.Containers;
@@ -17,7 +16,7 @@ public static class ContainerViews
         return new JsonObject
         {
             ["Id"] = c.Id,
-            ["Created"] = Time(c.Created),
+            ["Created"] = Timestamps.Rfc3339(c.Created),
             ["Path"] = c.Path,
             ["Args"] = new JsonArray([.. c.Args.Select(a => (JsonNode?)a)]),
             ["State"] = State(c.State),
@@ -95,8 +94,8 @@ public static class ContainerViews
             ["Pid"] = s.Pid,
             ["ExitCode"] = s.ExitCode,
             ["Error"] = s.Error,
-            ["StartedAt"] = s.StartedAt is { } started ? Time(started) : Never,
-            ["FinishedAt"] = s.FinishedAt is { } finished ? Time(finished) : Never,
+            ["StartedAt"] = s.StartedAt is { } started ? Timestamps.Rfc3339(started) : Never,
+            ["FinishedAt"] = s.FinishedAt is { } finished ? Timestamps.Rfc3339(finished) : Never,
         };
         if (s.Health is { } health)
         {
@@ -106,8 +105,8 @@ public static class ContainerViews
                 ["FailingStreak"] = health.FailingStreak,
                 ["Log"] = new JsonArray([.. health.Log.Select(l => (JsonNode?)new JsonObject
                 {
-                    ["Start"] = Time(l.Start),
-                    ["End"] = Time(l.End),
+                    ["Start"] = Timestamps.Rfc3339(l.Start),
+                    ["End"] = Timestamps.Rfc3339(l.End),
                     ["ExitCode"] = l.ExitCode,
                     ["Output"] = l.Output,
                 })]),
@@ -175,6 +174,4 @@ public static class ContainerViews
             },
         };
     }
-
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -36,13 +36,14 @@ public static class LogsRoute
         if (exited is not null) _ = StopAfterExitAsync(exited, stop);
 
         var header = new byte[8];
+        var reader = new LogEntryReader(frames);
         try
         {
-            while (await LogEntryCodec.ReadAsync(frames, stop.Token).ConfigureAwait(false) is { } entry)
+            while (await reader.MoveNextAsync(stop.Token).ConfigureAwait(false))
             {
-                var isErr = entry.Source == "stderr";
+                var isErr = reader.Current.Source.SequenceEqual("stderr"u8);
                 if (isErr ? !stderr : !stdout) continue;
-                var text = Payload(entry, timestamps);
+                var text = Payload(reader.Current, timestamps);
                 if (!container.Tty)
                 {
                     StreamFrames.WriteHeader(header, isErr ? StreamFrames.Stderr : StreamFrames.Stdout, text.Length);
@@ -57,21 +58,21 @@ public static class LogsRoute
         }
     }
 
-    private static byte[] Payload(LogEntry entry, bool timestamps)
+    private static byte[] Payload(in LogEntryView entry, bool timestamps)
     {
         var line = entry.Line;
         var newline = entry.Partial ? 0 : 1;
         if (!timestamps)
         {
             var plain = new byte[line.Length + newline];
-            line.Span.CopyTo(plain);
+            line.CopyTo(plain);
             if (newline == 1) plain[^1] = (byte)'\n';
             return plain;
         }
         var stamp = Encoding.ASCII.GetBytes(Rfc3339Nano(entry.TimeNano) + " ");
         var result = new byte[stamp.Length + line.Length + newline];
         stamp.CopyTo(result, 0);
-        line.Span.CopyTo(result.AsSpan(stamp.Length));
+        line.CopyTo(result.AsSpan(stamp.Length));
         if (newline == 1) result[^1] = (byte)'\n';
         return result;
     }

@@ -21,19 +21,20 @@ public static class ResourceRoutes
 
     private static Task StatsAsync(HttpContext context, string id)
     {
-        var container = ContainerRoutes.Service(context).Get(id);
+        var service = ContainerRoutes.Service(context);
+        var container = service.Get(id);
         var stream = !context.Request.Query.ContainsKey("stream") || ApiMiddleware.QueryBool(context, "stream");
         var oneShot = ApiMiddleware.QueryBool(context, "one-shot");
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
-        return StatsEndpoint.WriteAsync(context, () => PathsOf(container), container.Id, container.Name.TrimStart('/'), stream, oneShot, time, context.RequestAborted);
+        // A removed container ends the stream (NotFound), a stopped one keeps sending zeroed documents, as Docker does.
+        return StatsEndpoint.WriteAsync(context, () => PathsOf(service.Get(container.Id)), container.Id, container.Name.TrimStart('/'), stream, oneShot, time, context.RequestAborted);
     }
 
     private static async Task TopAsync(HttpContext context, string id)
     {
         var container = ContainerRoutes.Service(context).Get(id);
         if (PathsOf(container) is not { } paths) throw BerthException.Conflict($"Container {container.Id} is not running");
-        var psArgs = context.Request.Query["ps_args"].ToString();
-        var (titles, processes) = await TopProcesses.ListAsync(paths.ReadPids(), psArgs.Length == 0 ? "-ef" : psArgs, context.RequestAborted).ConfigureAwait(false);
+        var (titles, processes) = await TopProcesses.ListAsync(paths.ReadPids(), context.Request.Query["ps_args"].ToString(), context.RequestAborted).ConfigureAwait(false);
         ContainerRoutes.Service(context).Events.Publish(container, "top");
         await ApiJson.WriteAsync(context, TopProcesses.ToJson(titles, processes)).ConfigureAwait(false);
     }

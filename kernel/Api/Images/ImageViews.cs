@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Berth.Kernel.Images;
 using Berth.Kernel.Images.Store;
@@ -44,7 +43,7 @@ public static class ImageViews
             ["RepoDigests"] = Strings(RepoDigests(images, image)),
             ["Parent"] = config.ParentId ?? "",
             ["Comment"] = config.Comment ?? "",
-            ["Created"] = config.Created is { } created ? Rfc3339(created) : "",
+            ["Created"] = config.Created is { } created ? Timestamps.Rfc3339(created) : "",
             ["DockerVersion"] = config.DockerVersion ?? "",
             ["Author"] = config.Author ?? "",
             ["Config"] = config.Config is { } c ? JsonNode.Parse(c.GetRawText()) : null,
@@ -63,7 +62,7 @@ public static class ImageViews
         inspect["RootFS"] = new JsonObject { ["Type"] = "layers", ["Layers"] = Strings(config.DiffIds) };
         inspect["Metadata"] = new JsonObject
         {
-            ["LastTagTime"] = image.Record.LastTagTime is { } tagged ? Rfc3339(tagged) : "0001-01-01T00:00:00Z",
+            ["LastTagTime"] = image.Record.LastTagTime is { } tagged ? Timestamps.Rfc3339(tagged) : "0001-01-01T00:00:00Z",
         };
         return inspect;
     }
@@ -107,9 +106,6 @@ public static class ImageViews
 
     public static IReadOnlyList<string> RepoDigests(ImageService images, ImageEntry image) =>
         [.. images.References.ReferencesTo(image.Id).Where(r => r.Digest is not null).Select(r => r.FamiliarRepository + "@" + r.Digest)];
-
-    public static string Rfc3339(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     private static JsonObject? Labels(ImageEntry image)
     {

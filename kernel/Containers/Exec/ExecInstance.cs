@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Berth.Kernel.Runtime.Spec;
 
 namespace Berth.Kernel.Containers.Exec;
 
@@ -14,7 +15,7 @@ public sealed class ExecInstance
     public int? ExitCode { get; set; }
     public int Pid { get; set; }
 
-    public IReadOnlyList<string> Cmd => Config["Cmd"] is JsonArray cmd ? cmd.Select(c => c?.GetValue<string>() ?? "").ToList() : [];
+    public IReadOnlyList<string> Cmd => JsonRead.Strings(Config, "Cmd");
     public bool Tty => Config["Tty"]?.GetValue<bool>() ?? false;
     public bool AttachStdin => Config["AttachStdin"]?.GetValue<bool>() ?? false;
     public bool AttachStdout => Config["AttachStdout"]?.GetValue<bool>() ?? false;

@@ -139,10 +139,10 @@ public sealed class ExecService(ContainerService containers, DaemonConfigHolder 
 
     private static ExecRequest ExecRequestOf(ExecInstance instance, Container container, bool tty) => new(
         instance.Cmd,
-        instance.Config["Env"] is JsonArray env ? env.Select(e => e?.GetValue<string>() ?? "").ToList() : [],
+        JsonRead.Strings(instance.Config, "Env"),
         instance.User,
         instance.Config["WorkingDir"]?.GetValue<string>() ?? "",
         tty,
         instance.Privileged,
-        container.HostConfig["GroupAdd"] is JsonArray groups ? groups.Select(g => g?.GetValue<string>() ?? "").ToList() : null);
+        JsonRead.NullableStrings(container.HostConfig, "GroupAdd"));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Berth.Kernel.Runtime.Spec;
 
 namespace Berth.Kernel.Containers.Health;
 
@@ -31,7 +32,7 @@ public sealed record HealthCheckConfig(IReadOnlyList<string> Command, TimeSpan I
     }
 
     private static IReadOnlyList<string> ShellOf(Container container) =>
-        container.Config["Shell"] is JsonArray shell && shell.Count > 0 ? shell.Select(s => s?.GetValue<string>() ?? "").ToList() : ["/bin/sh", "-c"];
+        JsonRead.Strings(container.Config, "Shell") is { Count: > 0 } shell ? shell : ["/bin/sh", "-c"];
 
     /// <summary>Durations are nanoseconds in the API; 0 means the default.</summary>
     private static TimeSpan Duration(JsonObject health, string key, TimeSpan fallback) =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Berth.Kernel.Plugins;
 using Berth.Kernel.Runtime;
+using Berth.Kernel.Runtime.Spec;
 using Berth.Sdk;
 using Berth.Sdk.Logging;
 using Berth.Sdk.Protocol;
@@ -135,7 +136,7 @@ public sealed class ContainerLogs
             container.ImageId,
             container.ImageName,
             container.Created,
-            container.Config["Env"] is System.Text.Json.Nodes.JsonArray env ? env.Select(e => e?.GetValue<string>() ?? "").ToList() : [],
+            JsonRead.Strings(container.Config, "Env"),
             container.Labels,
             container.LogPath,
             "berth");

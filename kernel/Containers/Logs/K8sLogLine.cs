@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 
 namespace Berth.Kernel.Containers.Logs;
@@ -44,17 +43,17 @@ public static class K8sLogLine
             last = stamp.ToArray();
             var text = System.Text.Encoding.ASCII.GetString(stamp);
             value = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? (parsed.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + SubTickNanos(text)
+                ? (parsed.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + SubTickNanos(stamp)
                 : 0;
             return value;
         }
 
-        /// <summary>.NET ticks are 100 ns; keep the last two digits of a 9-digit fraction.</summary>
-        private static long SubTickNanos(string text)
+        /// <summary>.NET ticks are 100 ns: the 8th and 9th digits of a nanosecond fraction are added apart.</summary>
+        private static long SubTickNanos(ReadOnlySpan<byte> stamp)
         {
-            var dot = text.IndexOf('.', StringComparison.Ordinal);
-            if (dot < 0 || text.Length < dot + 10) return 0;
-            return Utf8Parser.TryParse(System.Text.Encoding.ASCII.GetBytes(text.Substring(dot + 8, 2)), out int nanos, out _) ? nanos : 0;
+            var dot = stamp.IndexOf((byte)'.');
+            if (dot < 0 || stamp.Length < dot + 10 || !char.IsAsciiDigit((char)stamp[dot + 8]) || !char.IsAsciiDigit((char)stamp[dot + 9])) return 0;
+            return ((stamp[dot + 8] - '0') * 10) + (stamp[dot + 9] - '0');
         }
     }
 }

@@ -124,7 +124,7 @@ public sealed class OutputForwarder : IAsyncDisposable
             var line = data.Slice(consumed, newline);
             consumed = Math.Min(data.Length, consumed + newline + 1);
             if (K8sLogLine.TryParse(line, ref stamps, out var nanos, out var stderr, out var partial, out var text))
-                LogEntryCodec.Encode(frames, new LogEntry(stderr ? "stderr" : "stdout", nanos, text.ToArray(), partial));
+                LogEntryCodec.Encode(frames, new LogEntryView(stderr ? "stderr"u8 : "stdout"u8, nanos, text, partial));
             if (consumed >= data.Length) return consumed;
         }
     }

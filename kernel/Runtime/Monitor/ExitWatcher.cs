@@ -48,11 +48,13 @@ public sealed class ExitWatcher : IDisposable
         }
     }
 
-    public static int? ReadExitCode(string execRoot, string id)
+    public static int? ReadExitCode(string execRoot, string id) => ReadExitFile(RuntimePaths.ExitDirectory(execRoot), id);
+
+    private static int? ReadExitFile(string directory, string id)
     {
         try
         {
-            var text = File.ReadAllText(Path.Combine(RuntimePaths.ExitDirectory(execRoot), id)).Trim();
+            var text = File.ReadAllText(Path.Combine(directory, id)).Trim();
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -69,7 +71,7 @@ public sealed class ExitWatcher : IDisposable
     private void Check(string? id)
     {
         if (id is null || !waiting.ContainsKey(id)) return;
-        var code = ReadExitCode(Path.GetDirectoryName(directory)!, id);
+        var code = ReadExitFile(directory, id);
         if (code is null) return;
         if (waiting.TryRemove(id, out var onExit)) _ = onExit(code.Value);
     }
