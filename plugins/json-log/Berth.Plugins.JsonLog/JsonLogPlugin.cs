@@ -84,13 +84,23 @@ public sealed class JsonLogPlugin : ILogDriver, IAsyncDisposable
         await StopSessionAsync(session).ConfigureAwait(false);
     }
 
-    public Task<Stream> ReadLogsAsync(LogInfo info, ReadConfig config, CancellationToken cancellationToken)
+    public async Task<Stream> ReadLogsAsync(LogInfo info, ReadConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(config);
         if (string.IsNullOrEmpty(info.LogPath)) throw BerthException.Invalid($"json-log: no log path given for container {info.ContainerId}");
         var hub = hubs.Acquire(info.LogPath);
         var reader = new LogReader(hub, config, JsonFileOptions.RotatedFiles(info.Config));
+        try
+        {
+            await reader.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            hubs.Release(hub);
+            if (ex is OperationCanceledException) throw;
+            throw new BerthException($"json-log: reading {info.LogPath}: {ex.Message}", ex);
+        }
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposing.Token);
         lock (gate)
         {
@@ -98,7 +108,7 @@ public sealed class JsonLogPlugin : ILogDriver, IAsyncDisposable
             readers.Add(run);
             _ = run.ContinueWith(Forget, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
-        return Task.FromResult(reader.Output);
+        return reader.Output;
     }
 
     public async ValueTask DisposeAsync()

@@ -24,6 +24,8 @@ internal sealed class LogReader
     private readonly LineBuffer lines = new();
     private byte[] scratch = new byte[1 << 16];
     private long followPosition;
+    private LogFileSet? files;
+    private int writerStops;
 
     public LogReader(LogFileHub hub, ReadConfig config, int rotatedFiles)
     {
@@ -38,12 +40,38 @@ internal sealed class LogReader
     /// <summary>The frames; disposing it stops the reader.</summary>
     public Stream Output { get; }
 
+    /// <summary>
+    /// Fixes what "now" is before the call returns: the files are opened and the live file's end found, so with
+    /// <c>--tail 0 --follow</c> every line written after ReadLogs answered is seen.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        writerStops = hub.WriterStops;
+        files = LogFileSet.Open(hub, rotatedFiles, since);
+        try
+        {
+            if (files.Live is { } live) live.End = await TailScanner.LastLineEndAsync(live.Handle, live.Length, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Close();
+            throw;
+        }
+    }
+
+    /// <summary>Lets go of the files when <see cref="RunAsync"/> will not run.</summary>
+    public void Close()
+    {
+        files?.Dispose();
+        files = null;
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Exception? error = null;
         try
         {
-            await ProduceAsync(cancellationToken).ConfigureAwait(false);
+            await ProduceAsync(files ?? throw new InvalidOperationException("OpenAsync first"), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -54,15 +82,13 @@ internal sealed class LogReader
         }
         finally
         {
+            Close();
             await pipe.Writer.CompleteAsync(error).ConfigureAwait(false);
         }
     }
 
-    private async Task ProduceAsync(CancellationToken cancellationToken)
+    private async Task ProduceAsync(LogFileSet files, CancellationToken cancellationToken)
     {
-        var writerStops = hub.WriterStops;
-        using var files = LogFileSet.Open(hub, rotatedFiles, since);
-        if (files.Live is { } live) live.End = await TailScanner.LastLineEndAsync(live.Handle, live.Length, cancellationToken).ConfigureAwait(false);
         if (config.Tail != 0)
         {
             foreach (var (file, from) in await PlanAsync(files, cancellationToken).ConfigureAwait(false))
@@ -75,7 +101,7 @@ internal sealed class LogReader
         }
         if (!config.Follow) return;
         followPosition = files.Live?.End ?? 0;
-        await FollowAsync(files.TakeLive(), writerStops, cancellationToken).ConfigureAwait(false);
+        await FollowAsync(files.TakeLive(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -163,7 +189,7 @@ internal sealed class LogReader
     }
 
     /// <summary>Follows the live file: reads on as it grows, moves to the new file after a rotation.</summary>
-    private async Task FollowAsync(OpenLogFile? live, int writerStops, CancellationToken cancellationToken)
+    private async Task FollowAsync(OpenLogFile? live, CancellationToken cancellationToken)
     {
         lines.Clear();
         try
