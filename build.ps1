@@ -108,7 +108,8 @@ function Invoke-Publish {
 # The test plugin packages (deliberately misbehaving) used by the integration tests.
 $TestPlugins = @(
     @{ Name = 'throwing'; Project = 'tests/TestPlugins/Berth.TestPlugins.Throwing/Berth.TestPlugins.Throwing.csproj' },
-    @{ Name = 'hanging'; Project = 'tests/TestPlugins/Berth.TestPlugins.Hanging/Berth.TestPlugins.Hanging.csproj' }
+    @{ Name = 'hanging'; Project = 'tests/TestPlugins/Berth.TestPlugins.Hanging/Berth.TestPlugins.Hanging.csproj' },
+    @{ Name = 'write-only-log'; Project = 'tests/TestPlugins/Berth.TestPlugins.WriteOnlyLog/Berth.TestPlugins.WriteOnlyLog.csproj' }
 )
 
 # Test suites, fastest first. Unit suites need no root; the integration suite starts real daemons.

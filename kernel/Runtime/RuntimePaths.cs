@@ -16,6 +16,9 @@ public sealed record RuntimePaths(string ExecRoot, string Id)
     public string Ctl => Path.Combine(Bundle, "ctl");
     public string OomFile => Path.Combine(Bundle, "oom");
     public string LogFifo => Path.Combine(Bundle, "log.fifo");
+
+    /// <summary>The FIFO of the local log cache (dual logging) for drivers that cannot read logs back.</summary>
+    public string LogCacheFifo => Path.Combine(Bundle, "log-cache.fifo");
     public string ExitFile => Path.Combine(ExitDirectory(ExecRoot), Id);
 
     /// <summary>conmon's attach socket, in the bundle (connect through <see cref="Monitor.AttachConnection"/>, which copes with long paths).</summary>

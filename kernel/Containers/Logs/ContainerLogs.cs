@@ -17,17 +17,20 @@ public sealed class ContainerLogs
     private readonly PluginManager plugins;
     private readonly TimeProvider time;
 
-    public ContainerLogs(PluginManager plugins, TimeProvider time)
+    public ContainerLogs(PluginManager plugins, ContainerStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(plugins);
+        ArgumentNullException.ThrowIfNull(store);
         this.plugins = plugins;
+        this.store = store;
         this.time = time;
         plugins.PluginServing += id => _ = ReplayAsync(id, CancellationToken.None);
     }
 
-    /// <summary>How much already-delivered output stays in the output file for drivers that cannot read logs back.</summary>
-    private const long CacheBytes = 1 << 20;
+    /// <summary>How much already-delivered output stays in conmon's output file.</summary>
+    private const long KeptOutputBytes = 1 << 20;
 
+    private readonly ContainerStore store;
     private readonly ConcurrentDictionary<string, Session> sessions = new(StringComparer.Ordinal);
 
     /// <summary>The log driver names plugins serve, plus <c>none</c>.</summary>
@@ -38,20 +41,115 @@ public sealed class ContainerLogs
             throw BerthException.Invalid($"logger: no log driver named '{driver}' is registered");
     }
 
+    /// <summary>
+    /// Opens the container's log session: its driver's FIFO and, when the driver cannot read logs back, the local
+    /// cache's. A sink that fails to start undoes the ones already started.
+    /// </summary>
     public async Task StartAsync(Container container, RuntimePaths paths, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(paths);
         var name = HostConfigDefaults.LogDriver(container.HostConfig);
-        if (name == "none")
+        var sinks = new List<Sink>();
+        if (name != "none")
         {
-            sessions[container.Id] = new Session(null, null, null, null, new OutputForwarder(paths, null, CacheBytes, time));
-            return;
+            try
+            {
+                var info = Info(container);
+                sinks.Add(await OpenSinkAsync(name, paths.LogFifo, info, cancellationToken).ConfigureAwait(false));
+                if (await NeedsCacheAsync(sinks[0].Driver, info, cancellationToken).ConfigureAwait(false))
+                    sinks.Add(await OpenSinkAsync(LogCache.Driver, paths.LogCacheFifo, CacheInfo(info, container), cancellationToken).ConfigureAwait(false));
+            }
+            catch
+            {
+                await CloseSinksAsync(container.Id, sinks).ConfigureAwait(false);
+                throw;
+            }
         }
-        var pluginId = PluginIdOf(name);
-        var driver = plugins.Client<ILogDriver>(pluginId);
-        var fifo = LogFifo.Open(paths.LogFifo);
+        sessions[container.Id] = new Session(sinks, new OutputForwarder(paths, sinks.Select(s => s.Fifo).ToList(), KeptOutputBytes, time));
+    }
+
+    /// <summary>The container exited: forward the rest of its output, let the plugins drain their FIFOs, end the session.</summary>
+    public async Task StopAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!sessions.TryRemove(id, out var session)) return;
+        try
+        {
+            await session.Forwarder.DrainAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < 100 && session.Sinks.Any(s => s.Fifo.Unread > 0); i++)
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException)
+        {
+            Serilog.Log.Warning("draining the log of {Id}: {Message}", id, ex.Message);
+        }
+        finally
+        {
+            await session.Forwarder.DisposeAsync().ConfigureAwait(false);
+            await CloseSinksAsync(id, session.Sinks).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a log plugin restarted or was upgraded: it lost its open FIFOs, so tell it again.</summary>
+    private async Task ReplayAsync(string pluginId, CancellationToken cancellationToken)
+    {
+        foreach (var (id, session) in sessions)
+        {
+            foreach (var sink in session.Sinks.Where(s => s.PluginId == pluginId))
+            {
+                try
+                {
+                    await sink.Driver.StartLoggingAsync(sink.Fifo.Path, sink.Info, cancellationToken).ConfigureAwait(false);
+                }
+                catch (BerthException ex)
+                {
+                    Serilog.Log.Warning("could not resume logging for {Id}: {Message}", id, ex.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A stream of log-plugin frames for <c>docker logs</c>: from the driver when it can read logs back, otherwise
+    /// from the local cache.
+    /// </summary>
+    public async Task<Stream> ReadAsync(Container container, ReadConfig read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var name = HostConfigDefaults.LogDriver(container.HostConfig);
+        if (name == "none") throw NotReadable();
+        var driver = Driver(name);
         var info = Info(container);
+        if ((await driver.CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).ReadLogs)
+            return await driver.ReadLogsAsync(info, read, cancellationToken).ConfigureAwait(false);
+        if (LogCache.Disabled(info.Config) || plugins.FindDriver(Protocols.LogDriver, LogCache.Driver) is null) throw NotReadable();
+        return await Driver(LogCache.Driver).ReadLogsAsync(CacheInfo(info, container), read, cancellationToken).ConfigureAwait(false);
+    }
+
+    public bool IsActive(string id) => sessions.ContainsKey(id);
+
+    private ILogDriver Driver(string name) => plugins.Client<ILogDriver>(PluginIdOf(name));
+
+    private string PluginIdOf(string name) =>
+        (plugins.FindDriver(Protocols.LogDriver, name) ?? throw BerthException.Invalid($"logger: no log driver named '{name}' is registered")).Plugin.Id;
+
+    private static BerthException NotReadable() => BerthException.Invalid("configured logging driver does not support reading");
+
+    private async Task<bool> NeedsCacheAsync(ILogDriver driver, LogInfo info, CancellationToken cancellationToken)
+    {
+        if (LogCache.Disabled(info.Config) || (await driver.CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).ReadLogs) return false;
+        if (plugins.FindDriver(Protocols.LogDriver, LogCache.Driver) is not null) return true;
+        Serilog.Log.Warning("no {Driver} log driver for the local log cache: docker logs will not read {Id}", LogCache.Driver, info.ContainerId);
+        return false;
+    }
+
+    private LogInfo CacheInfo(LogInfo info, Container container) => LogCache.InfoFor(info, store.DirectoryOf(container.Id));
+
+    private async Task<Sink> OpenSinkAsync(string driverName, string fifoPath, LogInfo info, CancellationToken cancellationToken)
+    {
+        var pluginId = PluginIdOf(driverName);
+        var driver = plugins.Client<ILogDriver>(pluginId);
+        var fifo = LogFifo.Open(fifoPath);
         try
         {
             await driver.StartLoggingAsync(fifo.Path, info, cancellationToken).ConfigureAwait(false);
@@ -61,68 +159,28 @@ public sealed class ContainerLogs
             fifo.Delete();
             throw;
         }
-        sessions[container.Id] = new Session(pluginId, driver, fifo, info, new OutputForwarder(paths, fifo, CacheBytes, time));
+        return new Sink(pluginId, driver, fifo, info);
     }
 
-    /// <summary>The container exited: forward the rest of its output, let the plugin drain the FIFO, end the session.</summary>
-    public async Task StopAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Tells each plugin to write what is left in its FIFO and let go of it, then removes the FIFOs.</summary>
+    private static async Task CloseSinksAsync(string id, IEnumerable<Sink> sinks)
     {
-        if (!sessions.TryRemove(id, out var session)) return;
-        try
+        foreach (var sink in sinks)
         {
-            await session.Forwarder.DrainAsync(cancellationToken).ConfigureAwait(false);
-            if (session.Driver is not null && session.Fifo is not null)
-            {
-                for (var i = 0; i < 100 && session.Fifo.Unread > 0; i++) await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken).ConfigureAwait(false);
-                await session.Driver.StopLoggingAsync(session.Fifo.Path, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is BerthException or IOException or TimeoutException)
-        {
-            Serilog.Log.Warning("stopping the log session of {Id}: {Message}", id, ex.Message);
-        }
-        finally
-        {
-            await session.Forwarder.DisposeAsync().ConfigureAwait(false);
-            session.Fifo?.Delete();
-        }
-    }
-
-    /// <summary>After a log plugin restarted or was upgraded: it lost its open FIFOs, so tell it again.</summary>
-    private async Task ReplayAsync(string pluginId, CancellationToken cancellationToken)
-    {
-        foreach (var (id, session) in sessions)
-        {
-            if (session.PluginId != pluginId || session.Driver is null || session.Fifo is null || session.Info is null) continue;
             try
             {
-                await session.Driver.StartLoggingAsync(session.Fifo.Path, session.Info, cancellationToken).ConfigureAwait(false);
+                await sink.Driver.StopLoggingAsync(sink.Fifo.Path, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (BerthException ex)
+            catch (Exception ex) when (ex is BerthException or IOException or TimeoutException)
             {
-                Serilog.Log.Warning("could not resume logging for {Id}: {Message}", id, ex.Message);
+                Serilog.Log.Warning("stopping the log session of {Id}: {Message}", id, ex.Message);
+            }
+            finally
+            {
+                sink.Fifo.Delete();
             }
         }
     }
-
-    /// <summary>A stream of log-plugin frames for <c>docker logs</c>.</summary>
-    public async Task<Stream> ReadAsync(Container container, ReadConfig read, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(container);
-        var name = HostConfigDefaults.LogDriver(container.HostConfig);
-        if (name == "none") throw BerthException.Invalid("configured logging driver does not support reading");
-        var driver = Driver(name);
-        var capabilities = await driver.CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-        if (!capabilities.ReadLogs) throw BerthException.Invalid("configured logging driver does not support reading");
-        return await driver.ReadLogsAsync(Info(container), read, cancellationToken).ConfigureAwait(false);
-    }
-
-    public bool IsActive(string id) => sessions.ContainsKey(id);
-
-    private ILogDriver Driver(string name) => plugins.Client<ILogDriver>(PluginIdOf(name));
-
-    private string PluginIdOf(string name) =>
-        (plugins.FindDriver(Protocols.LogDriver, name) ?? throw BerthException.Invalid($"logger: no log driver named '{name}' is registered")).Plugin.Id;
 
     private static LogInfo Info(Container container)
     {
@@ -142,5 +200,8 @@ public sealed class ContainerLogs
             "berth");
     }
 
-    private sealed record Session(string? PluginId, ILogDriver? Driver, LogFifo? Fifo, LogInfo? Info, OutputForwarder Forwarder);
+    /// <summary>One destination of a container's output: a plugin draining a FIFO.</summary>
+    private sealed record Sink(string PluginId, ILogDriver Driver, LogFifo Fifo, LogInfo Info);
+
+    private sealed record Session(IReadOnlyList<Sink> Sinks, OutputForwarder Forwarder);
 }

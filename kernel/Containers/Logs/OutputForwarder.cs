@@ -9,8 +9,8 @@ namespace Berth.Kernel.Containers.Logs;
 /// <summary>
 /// Carries one container's output from conmon's k8s-file log into the log plugin's FIFO as Docker log-plugin frames.
 /// The file is the buffer that survives berthd and plugin restarts: the forwarder resumes from a checkpoint taken
-/// when the plugin had read everything sent so far, and punches out what was delivered (keeping a tail as the local
-/// cache) so the file never holds more than a little on disk.
+/// when every plugin had read everything sent so far, and punches out what was delivered (keeping a tail) so the
+/// file never holds more than a little on disk.
 /// </summary>
 public sealed class OutputForwarder : IAsyncDisposable
 {
@@ -18,19 +18,19 @@ public sealed class OutputForwarder : IAsyncDisposable
     private static readonly TimeSpan IdleMax = TimeSpan.FromMilliseconds(200);
 
     private readonly RuntimePaths paths;
-    private readonly LogFifo? fifo;
-    private readonly long cacheBytes;
+    private readonly IReadOnlyList<LogFifo> fifos;
+    private readonly long keptBytes;
     private readonly TimeProvider time;
     private readonly CancellationTokenSource stop = new();
     private readonly TaskCompletionSource draining = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task loop;
     private long punched;
 
-    public OutputForwarder(RuntimePaths paths, LogFifo? fifo, long cacheBytes, TimeProvider time)
+    public OutputForwarder(RuntimePaths paths, IReadOnlyList<LogFifo> fifos, long keptBytes, TimeProvider time)
     {
         this.paths = paths;
-        this.fifo = fifo;
-        this.cacheBytes = cacheBytes;
+        this.fifos = fifos;
+        this.keptBytes = keptBytes;
         this.time = time;
         loop = Task.Run(RunAsync);
     }
@@ -83,7 +83,7 @@ public sealed class OutputForwarder : IAsyncDisposable
             var read = await file.ReadAsync(buffer.AsMemory(filled), token).ConfigureAwait(false);
             if (read == 0)
             {
-                if (saved != offset && (fifo is null || fifo.Unread == 0))
+                if (saved != offset && fifos.All(f => f.Unread == 0))
                 {
                     SaveCheckpoint(offset);
                     saved = offset;
@@ -98,9 +98,9 @@ public sealed class OutputForwarder : IAsyncDisposable
             readPosition += read;
             filled += read;
             var consumed = Frame(buffer.AsSpan(0, filled), frames, ref stamps, flushAll: filled == buffer.Length);
-            if (frames.WrittenCount > 0 && fifo is not null)
+            if (frames.WrittenCount > 0)
             {
-                await fifo.Stream.WriteAsync(frames.WrittenMemory, token).ConfigureAwait(false);
+                foreach (var fifo in fifos) await fifo.Stream.WriteAsync(frames.WrittenMemory, token).ConfigureAwait(false);
             }
             frames.ResetWrittenCount();
             offset += consumed;
@@ -148,10 +148,10 @@ public sealed class OutputForwarder : IAsyncDisposable
         File.Move(temp, CheckpointPath, overwrite: true);
     }
 
-    /// <summary>Frees the delivered part of the file except the cached tail; the file keeps its size (sparse).</summary>
+    /// <summary>Frees the delivered part of the file except a kept tail; the file keeps its size (sparse).</summary>
     private void Punch(FileStream file, long delivered)
     {
-        var upTo = delivered - cacheBytes;
+        var upTo = delivered - keptBytes;
         upTo -= upTo % 4096;
         if (upTo - punched < 1 << 20) return;
         if (LibC.Fallocate((int)file.SafeFileHandle.DangerousGetHandle(), LibC.FallocPunchHole, punched, upTo - punched) == 0) punched = upTo;
