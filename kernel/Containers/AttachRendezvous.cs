@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Berth.Kernel.Containers;
 
 /// <summary>
@@ -8,29 +6,37 @@ namespace Berth.Kernel.Containers;
 /// </summary>
 public sealed class AttachRendezvous
 {
-    private readonly ConcurrentDictionary<string, List<Pending>> pending = new(StringComparer.Ordinal);
+    // One lock for the map and its lists: an attacher registering while a start releases is either released or
+    // left for the next start, never added to a list that was already taken.
+    private readonly Dictionary<string, List<Pending>> pending = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
 
     /// <summary>Registers an attacher; the returned task completes with the socket path when the process is created.</summary>
     public Pending Register(string id)
     {
         var entry = new Pending();
-        var list = pending.GetOrAdd(id, _ => []);
-        lock (list) list.Add(entry);
+        lock (gate)
+        {
+            if (!pending.TryGetValue(id, out var list)) pending[id] = list = [];
+            list.Add(entry);
+        }
         return entry;
     }
 
     public void Cancel(string id, Pending entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (pending.TryGetValue(id, out var list)) lock (list) list.Remove(entry);
+        lock (gate)
+        {
+            if (pending.TryGetValue(id, out var list) && list.Remove(entry) && list.Count == 0) pending.Remove(id);
+        }
     }
 
     /// <summary>Tells every waiting attacher where to connect and waits (briefly) until they did.</summary>
     public async Task ReleaseAsync(string id, string socketPath, CancellationToken cancellationToken)
     {
-        if (!pending.TryRemove(id, out var list)) return;
-        Pending[] entries;
-        lock (list) entries = [.. list];
+        var entries = Take(id);
+        if (entries.Length == 0) return;
         foreach (var entry in entries) entry.Ready.TrySetResult(socketPath);
         var connected = Task.WhenAll(entries.Select(e => e.Connected.Task));
         await Task.WhenAny(connected, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken)).ConfigureAwait(false);
@@ -39,8 +45,12 @@ public sealed class AttachRendezvous
     /// <summary>The start failed: attachers stop waiting.</summary>
     public void Fail(string id, Exception error)
     {
-        if (!pending.TryRemove(id, out var list)) return;
-        lock (list) foreach (var entry in list) entry.Ready.TrySetException(error);
+        foreach (var entry in Take(id)) entry.Ready.TrySetException(error);
+    }
+
+    private Pending[] Take(string id)
+    {
+        lock (gate) return pending.Remove(id, out var list) ? [.. list] : [];
     }
 
     public sealed class Pending

@@ -28,27 +28,41 @@ public static class ContainerConfigMerge
             config["Cmd"] = img["Cmd"]?.DeepClone();
         }
         if (!entrypointGiven) config["Entrypoint"] = img["Entrypoint"]?.DeepClone();
+        if (config["Entrypoint"] is JsonArray { Count: 1 } only && only[0] is JsonValue && IsEmpty(only[0])) config["Entrypoint"] = null; // [""] (--entrypoint ""): none, as Moby's mergeAndVerifyConfig
         if (IsEmpty(config["WorkingDir"])) config["WorkingDir"] = img["WorkingDir"]?.DeepClone() ?? "";
-        if (config["Healthcheck"] is null && img["Healthcheck"] is JsonObject health) config["Healthcheck"] = health.DeepClone();
+        if (img["Healthcheck"] is JsonObject health) MergeHealthcheck(config, health);
         if (IsEmpty(config["StopSignal"]) && img["StopSignal"] is JsonValue stop) config["StopSignal"] = stop.DeepClone();
-        if (IsEmptyList(config["Shell"]) && img["Shell"] is JsonArray shell) config["Shell"] = shell.DeepClone();
-        if (config["OnBuild"] is null) config["OnBuild"] = img["OnBuild"]?.DeepClone();
     }
 
-    /// <summary>Image variables first, the request's override by name.</summary>
+    /// <summary>The request's variables first, then the image's that the request does not set (Moby's order).</summary>
     private static void MergeEnv(JsonObject config, JsonArray? imageEnv)
     {
         if (imageEnv is null) return;
         var own = config["Env"] as JsonArray ?? [];
         var names = own.Select(e => Key(e?.GetValue<string>() ?? "")).ToHashSet(StringComparer.Ordinal);
         var merged = new JsonArray();
+        foreach (var entry in own) merged.Add(entry?.GetValue<string>());
         foreach (var entry in imageEnv)
         {
             var text = entry?.GetValue<string>() ?? "";
             if (!names.Contains(Key(text))) merged.Add(text);
         }
-        foreach (var entry in own) merged.Add(entry?.GetValue<string>());
         config["Env"] = merged;
+    }
+
+    /// <summary>The image's health check, with each field the request sets (--health-*) taking precedence.</summary>
+    private static void MergeHealthcheck(JsonObject config, JsonObject image)
+    {
+        if (config["Healthcheck"] is not JsonObject own)
+        {
+            config["Healthcheck"] = image.DeepClone();
+            return;
+        }
+        if (IsEmptyList(own["Test"])) own["Test"] = image["Test"]?.DeepClone();
+        foreach (var field in new[] { "Interval", "Timeout", "StartPeriod", "StartInterval", "Retries" })
+        {
+            if ((own[field]?.GetValue<long>() ?? 0) == 0 && image[field] is JsonValue value) own[field] = value.DeepClone();
+        }
     }
 
     private static string Key(string variable)

@@ -26,7 +26,7 @@ public static class MountSpecParser
         {
             foreach (var (destination, _) in volumes)
             {
-                var clean = CleanDestination(destination, destination);
+                var clean = CleanDestination(destination, "volume");
                 if (result.Any(m => m.Destination == clean)) continue;
                 result.Add(new MountPoint("volume", null, "", clean, "local", "", true, "") { Anonymous = true });
             }
@@ -40,13 +40,25 @@ public static class MountSpecParser
         if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || parts[1].Length == 0)
             throw BerthException.Invalid($"invalid volume specification: '{spec}'");
         var source = parts[0];
-        var destination = CleanDestination(parts[1], spec);
+        var type = source.StartsWith('/') ? "bind" : "volume";
         var mode = parts.Length == 3 ? parts[2] : "";
+        string destination;
+        try
+        {
+            destination = CleanDestination(parts[1], type);
+        }
+        catch (BerthException ex)
+        {
+            throw BerthException.Invalid($"invalid volume specification: '{spec}': {ex.Message}");
+        }
         var (rw, propagation) = ParseMode(mode);
-        if (source.StartsWith('/'))
-            return new MountPoint("bind", null, Path.GetFullPath(source), destination, null, mode, rw, propagation ?? "rprivate");
+        if (type == "bind")
+            return new MountPoint("bind", null, CleanSource(source), destination, null, mode, rw, propagation ?? "rprivate");
         VolumeNames.Validate(source);
-        return new MountPoint("volume", source, "", destination, "local", mode, rw, "");
+        if (propagation is not null)
+            throw BerthException.Invalid($"invalid volume specification: '{spec}': invalid mount config for type \"volume\": field BindOptions must not be specified");
+        // Moby's setBindModeIfNull: a local volume without a mode shows "z".
+        return new MountPoint("volume", source, "", destination, "local", mode.Length == 0 ? "z" : mode, rw, "");
     }
 
     public static MountPoint ParseMount(JsonObject mount)
@@ -55,8 +67,8 @@ public static class MountSpecParser
         var target = mount["Target"]?.GetValue<string>() ?? "";
         var source = mount["Source"]?.GetValue<string>() ?? "";
         var readOnly = mount["ReadOnly"]?.GetValue<bool>() ?? false;
-        if (target.Length == 0) throw BerthException.Invalid("invalid mount config: Target must not be empty");
-        var destination = CleanDestination(target, target);
+        if (target.Length == 0) throw BerthException.Invalid($"invalid mount config for type \"{type}\": field Target must not be empty");
+        var destination = CleanDestination(target, type);
         switch (type)
         {
             case "bind":
@@ -65,9 +77,10 @@ public static class MountSpecParser
                 var propagation = (mount["BindOptions"] as JsonObject)?["Propagation"]?.GetValue<string>();
                 if (propagation is { Length: > 0 } && !Propagations.Contains(propagation))
                     throw BerthException.Invalid($"invalid mount config for type \"bind\": invalid propagation mode: {propagation}");
-                return new MountPoint("bind", null, Path.GetFullPath(source), destination, null, "", !readOnly, string.IsNullOrEmpty(propagation) ? "rprivate" : propagation);
+                return new MountPoint("bind", null, CleanSource(source), destination, null, "", !readOnly, string.IsNullOrEmpty(propagation) ? "rprivate" : propagation);
             case "volume":
                 if (source.Length > 0) VolumeNames.Validate(source);
+                else if (readOnly) throw BerthException.Invalid("invalid mount config for type \"volume\": must not set ReadOnly mode when using anonymous volumes");
                 var noCopy = (mount["VolumeOptions"] as JsonObject)?["NoCopy"]?.GetValue<bool>() ?? false;
                 return new MountPoint("volume", source.Length > 0 ? source : null, "", destination, "local", "z", !readOnly, "")
                 {
@@ -83,8 +96,6 @@ public static class MountSpecParser
                     if (tmpfs["Mode"]?.GetValue<int>() is > 0 and var mode) options.Add($"mode={Convert.ToString(mode, 8)}");
                 }
                 return new MountPoint("tmpfs", null, "", destination, null, "", !readOnly, "") { Options = options };
-            case "":
-                throw BerthException.Invalid("invalid mount config: mount type must be specified");
             default:
                 throw BerthException.Invalid($"invalid mount config for type \"{type}\": mount type unknown");
         }
@@ -103,6 +114,7 @@ public static class MountSpecParser
                 case "rw" when rw is null: rw = true; break;
                 case "z" or "Z": break;
                 case "nocopy": break;
+                case "consistent" or "cached" or "delegated": break; // Docker Desktop's consistency modes: accepted, no effect on Linux
                 default:
                     if (Propagations.Contains(option) && propagation is null) propagation = option;
                     else throw BerthException.Invalid($"invalid mode: {mode}");
@@ -112,11 +124,20 @@ public static class MountSpecParser
         return (rw ?? true, propagation);
     }
 
-    private static string CleanDestination(string destination, string spec)
+    /// <summary>An absolute, clean target other than <c>/</c>; errors read as Moby's errMountConfig.</summary>
+    private static string CleanDestination(string destination, string type)
     {
-        if (!destination.StartsWith('/')) throw BerthException.Invalid($"invalid volume specification: '{spec}': invalid mount config for type \"volume\": invalid mount path: '{destination}' mount path must be absolute");
+        if (!destination.StartsWith('/'))
+            throw BerthException.Invalid($"invalid mount config for type \"{type}\": invalid mount path: '{destination}' mount path must be absolute");
         var clean = Path.GetFullPath(destination);
-        if (clean == "/") throw BerthException.Invalid($"invalid specification: destination can't be '/' in '{spec}'");
+        if (clean == "/") throw BerthException.Invalid($"invalid mount config for type \"{type}\": invalid specification: destination can't be '/'");
+        return clean.TrimEnd('/');
+    }
+
+    /// <summary>Go's path.Clean of an absolute source: no "..", no trailing slash.</summary>
+    private static string CleanSource(string source)
+    {
+        var clean = Path.GetFullPath(source);
         return clean.Length > 1 ? clean.TrimEnd('/') : clean;
     }
 

@@ -23,8 +23,21 @@ public static class Signals
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
             return number is > 0 and <= 64 ? number : throw BerthException.Invalid($"Invalid signal: {text}");
         var name = text.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? text[3..] : text;
-        if (name.StartsWith("RTMIN", StringComparison.OrdinalIgnoreCase) || name.StartsWith("RTMAX", StringComparison.OrdinalIgnoreCase))
-            throw BerthException.Invalid($"Invalid signal: {text}");
-        return Numbers.TryGetValue(name, out var value) ? value : throw BerthException.Invalid($"Invalid signal: {text}");
+        if (Numbers.TryGetValue(name, out var value) || TryRealtime(name, out value)) return value;
+        throw BerthException.Invalid($"Invalid signal: {text}");
     }
+
+    /// <summary>Linux's realtime signals as Moby names them: RTMIN (34), RTMIN+1…RTMIN+15, RTMAX-14…RTMAX-1, RTMAX (64).</summary>
+    private static bool TryRealtime(string name, out int value)
+    {
+        value = 0;
+        if (name.Equals("RTMIN", StringComparison.OrdinalIgnoreCase)) value = 34;
+        else if (name.Equals("RTMAX", StringComparison.OrdinalIgnoreCase)) value = 64;
+        else if (name.StartsWith("RTMIN+", StringComparison.OrdinalIgnoreCase) && Offset(name[6..]) is { } up && up <= 15) value = 34 + up;
+        else if (name.StartsWith("RTMAX-", StringComparison.OrdinalIgnoreCase) && Offset(name[6..]) is { } down && down <= 14) value = 64 - down;
+        return value != 0;
+    }
+
+    private static int? Offset(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : null;
 }

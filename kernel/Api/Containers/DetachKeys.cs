@@ -2,7 +2,7 @@ using Berth.Sdk;
 
 namespace Berth.Kernel.Api.Containers;
 
-/// <summary>Docker's detach-key syntax: comma-separated keys, each a single character or <c>ctrl-x</c>.</summary>
+/// <summary>Docker's detach-key syntax: comma-separated keys, each a single character, <c>ctrl-x</c> or <c>DEL</c>.</summary>
 public static class DetachKeys
 {
     public const string Default = "ctrl-p,ctrl-q";
@@ -16,6 +16,11 @@ public static class DetachKeys
             if (key.Length == 1)
             {
                 keys.Add((byte)key[0]);
+                continue;
+            }
+            if (key == "DEL")
+            {
+                keys.Add(127);
                 continue;
             }
             if (!key.StartsWith("ctrl-", StringComparison.Ordinal) || key.Length != 6)

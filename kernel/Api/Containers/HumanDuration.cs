@@ -12,7 +12,7 @@ public static class HumanDuration
         var minutes = (long)d.TotalMinutes;
         if (minutes == 1) return "About a minute";
         if (minutes < 60) return $"{minutes} minutes";
-        var hours = (long)Math.Round(d.TotalHours);
+        var hours = (long)(d.TotalHours + 0.5); // Go: int(d.Hours() + 0.5), half up (Math.Round would round half to even)
         if (hours == 1) return "About an hour";
         if (hours < 48) return $"{hours} hours";
         if (hours < 24 * 7 * 2) return $"{hours / 24} days";

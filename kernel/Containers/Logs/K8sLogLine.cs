@@ -41,19 +41,34 @@ public static class K8sLogLine
         {
             if (last is not null && stamp.SequenceEqual(last)) return value;
             last = stamp.ToArray();
-            var text = System.Text.Encoding.ASCII.GetString(stamp);
-            value = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? (parsed.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + SubTickNanos(stamp)
-                : 0;
+            value = ParseNanos(stamp);
             return value;
         }
 
-        /// <summary>.NET ticks are 100 ns: the 8th and 9th digits of a nanosecond fraction are added apart.</summary>
-        private static long SubTickNanos(ReadOnlySpan<byte> stamp)
+        /// <summary>
+        /// .NET parses at most 7 fraction digits (100 ns ticks) and rounds the rest, so the fraction is cut to 7
+        /// digits for the parser and its 8th and 9th digits are added as nanoseconds.
+        /// </summary>
+        private static long ParseNanos(ReadOnlySpan<byte> stamp)
         {
-            var dot = stamp.IndexOf((byte)'.');
-            if (dot < 0 || stamp.Length < dot + 10 || !char.IsAsciiDigit((char)stamp[dot + 8]) || !char.IsAsciiDigit((char)stamp[dot + 9])) return 0;
-            return ((stamp[dot + 8] - '0') * 10) + (stamp[dot + 9] - '0');
+            var text = System.Text.Encoding.ASCII.GetString(stamp);
+            var extra = 0L;
+            var dot = text.IndexOf('.', StringComparison.Ordinal);
+            if (dot >= 0)
+            {
+                var digits = dot + 1;
+                while (digits < text.Length && char.IsAsciiDigit(text[digits])) digits++;
+                var fraction = text[(dot + 1)..digits];
+                if (fraction.Length > 7)
+                {
+                    var beyond = fraction[7..].PadRight(2, '0')[..2];
+                    extra = long.Parse(beyond, CultureInfo.InvariantCulture);
+                    text = text[..(dot + 8)] + text[digits..];
+                }
+            }
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? (parsed.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100 + extra
+                : 0;
         }
     }
 }
