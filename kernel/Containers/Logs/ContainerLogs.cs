@@ -24,7 +24,11 @@ public sealed class ContainerLogs
         this.plugins = plugins;
         this.store = store;
         this.time = time;
-        plugins.PluginServing += id => _ = ReplayAsync(id, CancellationToken.None);
+        plugins.PluginServing += id =>
+        {
+            capabilities.TryRemove(id, out _);
+            _ = ReplayAsync(id, CancellationToken.None);
+        };
     }
 
     /// <summary>How much already-delivered output stays in conmon's output file.</summary>
@@ -32,6 +36,9 @@ public sealed class ContainerLogs
 
     private readonly ContainerStore store;
     private readonly ConcurrentDictionary<string, Session> sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Each serving log plugin's capabilities: asked once per plugin process, not on every docker logs.</summary>
+    private readonly ConcurrentDictionary<string, LogCapabilities> capabilities = new(StringComparer.Ordinal);
 
     /// <summary>The log driver names plugins serve, plus <c>none</c>.</summary>
     public void Validate(string driver)
@@ -57,7 +64,7 @@ public sealed class ContainerLogs
             {
                 var info = Info(container);
                 sinks.Add(await OpenSinkAsync(name, paths.LogFifo, info, cancellationToken).ConfigureAwait(false));
-                if (await NeedsCacheAsync(sinks[0].Driver, info, cancellationToken).ConfigureAwait(false))
+                if (await NeedsCacheAsync(sinks[0], info, cancellationToken).ConfigureAwait(false))
                     sinks.Add(await OpenSinkAsync(LogCache.Driver, paths.LogCacheFifo, CacheInfo(info, container), cancellationToken).ConfigureAwait(false));
             }
             catch
@@ -118,9 +125,10 @@ public sealed class ContainerLogs
         ArgumentNullException.ThrowIfNull(container);
         var name = HostConfigDefaults.LogDriver(container.HostConfig);
         if (name == "none") throw NotReadable();
-        var driver = Driver(name);
+        var pluginId = PluginIdOf(name);
+        var driver = plugins.Client<ILogDriver>(pluginId);
         var info = Info(container);
-        if ((await driver.CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).ReadLogs)
+        if (await CanReadAsync(pluginId, driver, cancellationToken).ConfigureAwait(false))
             return await driver.ReadLogsAsync(info, read, cancellationToken).ConfigureAwait(false);
         if (LogCache.Disabled(info.Config) || plugins.FindDriver(Protocols.LogDriver, LogCache.Driver) is null) throw NotReadable();
         return await Driver(LogCache.Driver).ReadLogsAsync(CacheInfo(info, container), read, cancellationToken).ConfigureAwait(false);
@@ -135,9 +143,17 @@ public sealed class ContainerLogs
 
     private static BerthException NotReadable() => BerthException.Invalid("configured logging driver does not support reading");
 
-    private async Task<bool> NeedsCacheAsync(ILogDriver driver, LogInfo info, CancellationToken cancellationToken)
+    private async Task<bool> CanReadAsync(string pluginId, ILogDriver driver, CancellationToken cancellationToken)
     {
-        if (LogCache.Disabled(info.Config) || (await driver.CapabilitiesAsync(cancellationToken).ConfigureAwait(false)).ReadLogs) return false;
+        if (capabilities.TryGetValue(pluginId, out var known)) return known.ReadLogs;
+        var asked = await driver.CapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        capabilities[pluginId] = asked;
+        return asked.ReadLogs;
+    }
+
+    private async Task<bool> NeedsCacheAsync(Sink driver, LogInfo info, CancellationToken cancellationToken)
+    {
+        if (LogCache.Disabled(info.Config) || await CanReadAsync(driver.PluginId, driver.Driver, cancellationToken).ConfigureAwait(false)) return false;
         if (plugins.FindDriver(Protocols.LogDriver, LogCache.Driver) is not null) return true;
         Serilog.Log.Warning("no {Driver} log driver for the local log cache: docker logs will not read {Id}", LogCache.Driver, info.ContainerId);
         return false;
