@@ -5,24 +5,8 @@ namespace Berth.Integration.Tests.Containers;
 
 /// <summary>Everyday container work through the stock docker CLI against a real berthd, runc and conmon.</summary>
 [TestFixture]
-public sealed class ContainerCliTests
+public sealed class ContainerCliTests : BusyboxDaemonFixture
 {
-    private const string Image = "bb:1";
-    private BerthdInstance daemon = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        daemon = await BerthdInstance.StartAsync();
-        var import = await daemon.DockerAsync("import", TestImages.BusyboxRootfsTar, Image);
-        Assert.That(import.ExitCode, Is.Zero, import.ToString());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await daemon.DisposeAsync();
-
-    private Task<CommandResult> Docker(params string[] args) => daemon.DockerAsync(args);
-
     [Test]
     public async Task Run_Echo_PrintsOutputAndRemovesContainer()
     {
@@ -64,7 +48,7 @@ public sealed class ContainerCliTests
     [Test]
     public async Task Run_StdinPiped_ReachesTheProcessAndClosesIt()
     {
-        var run = await Processes.RunAsync(DockerCli.Path, ["run", "--rm", "-i", "--network", "none", Image, "sh", "-c", "cat; echo done"], daemon.DockerEnv, stdin: "from-stdin\n");
+        var run = await Processes.RunAsync(DockerCli.Path, ["run", "--rm", "-i", "--network", "none", Image, "sh", "-c", "cat; echo done"], Daemon.DockerEnv, stdin: "from-stdin\n");
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(run.Stdout, Is.EqualTo("from-stdin\ndone\n"));
     }

@@ -5,26 +5,12 @@ namespace Berth.Integration.Tests.Containers;
 
 /// <summary>Container work through Docker.DotNet, the way .NET tooling drives Docker.</summary>
 [TestFixture]
-public sealed class ContainerDotNetTests
+public sealed class ContainerDotNetTests : BusyboxDaemonFixture
 {
-    private const string Image = "bb:1";
-    private BerthdInstance daemon = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        daemon = await BerthdInstance.StartAsync();
-        var import = await daemon.DockerAsync("import", TestImages.BusyboxRootfsTar, Image);
-        Assert.That(import.ExitCode, Is.Zero, import.ToString());
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await daemon.DisposeAsync();
-
     [Test]
     public async Task CreateStartWait_ExitCodeAndLogs_AsTheCliSeesThem()
     {
-        using var client = daemon.Client();
+        using var client = Daemon.Client();
         var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Image = Image,
@@ -48,9 +34,9 @@ public sealed class ContainerDotNetTests
     [Test]
     public async Task Attach_LogsWithoutStream_ReplaysWhatTheContainerWrote()
     {
-        var run = await daemon.DockerAsync("run", "--network", "none", "--name", "attach-logs", Image, "sh", "-c", "echo one; echo two >&2");
+        var run = await Daemon.DockerAsync("run", "--network", "none", "--name", "attach-logs", Image, "sh", "-c", "echo one; echo two >&2");
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
-        using var client = daemon.Client();
+        using var client = Daemon.Client();
 
         using var attached = await client.Containers.AttachContainerAsync("attach-logs", tty: false,
             new ContainerAttachParameters { Logs = "1", Stream = false, Stdout = true, Stderr = true });
