@@ -4,6 +4,7 @@ using Berth.Kernel.Api.Images;
 using Berth.Kernel.Api.Plugins;
 using Berth.Kernel.Api.System;
 using Berth.Kernel.Api.Containers;
+using Berth.Kernel.Api.Networks;
 using Berth.Kernel.Api.Volumes;
 using Berth.Kernel.Config;
 using Berth.Kernel.Containers;
@@ -14,6 +15,7 @@ using Berth.Kernel.Images;
 using Berth.Kernel.Listeners;
 using Berth.Kernel.Logging;
 using Berth.Kernel.Plugins;
+using Berth.Kernel.Networks;
 using Berth.Kernel.Volumes;
 using Berth.Sdk.Kernel;
 using Microsoft.AspNetCore.Builder;
@@ -112,6 +114,8 @@ public static class BerthDaemon
         VolumeRoutes.Register(builder.Services, volumes);
         var containers = await ContainerSubsystem.LoadAsync(config, CancellationToken.None).ConfigureAwait(false);
         containers.Register(builder.Services);
+        var networks = await NetworkSubsystem.LoadAsync(config, CancellationToken.None).ConfigureAwait(false);
+        networks.Register(builder.Services);
 
         await using var app = builder.Build();
         Log.Debug("start-up: host built after {Ms} ms", startup.ElapsedMilliseconds);
@@ -133,6 +137,7 @@ public static class BerthDaemon
         CommitRoutes.Map(app);
         ResourceRoutes.Map(app);
         VolumeRoutes.Map(app);
+        NetworkRoutes.Map(app);
         UnbuiltRoutes.Map(app);
 
         using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -154,7 +159,7 @@ public static class BerthDaemon
         var startedAt = time.GetUtcNow();
         var containerService = app.Services.GetRequiredService<ContainerService>();
         _ = app.Services.GetRequiredService<HealthMonitor>();
-        _ = StartPluginsAsync(plugins, images, containerService, startedAt, lifetime.ApplicationStopping);
+        _ = StartPluginsAsync(plugins, images, containerService, () => NetworkSubsystem.ConnectAsync(app.Services, holder.Current, lifetime.ApplicationStopping), startedAt, lifetime.ApplicationStopping);
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         Log.Information("berthd shutting down");
@@ -164,10 +169,12 @@ public static class BerthDaemon
         return 0;
     }
 
-    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, ContainerService containers, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, ContainerService containers, Func<Task> connectNetworks,
+        DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await plugins.StartEnabledAsync(cancellationToken).ConfigureAwait(false);
         await images.ReclaimAsync(startedAt, cancellationToken).ConfigureAwait(false);
+        await connectNetworks().ConfigureAwait(false);
         await containers.RestoreAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -20,6 +20,7 @@ public class BerthException : Exception
     public static BerthException NotFound(string message) => new(BerthErrorKind.NotFound, message);
     public static BerthException Invalid(string message) => new(BerthErrorKind.InvalidParameter, message);
     public static BerthException Conflict(string message) => new(BerthErrorKind.Conflict, message);
+    public static BerthException Forbidden(string message) => new(BerthErrorKind.Forbidden, message);
     public static BerthException NotImplemented(string message) => new(BerthErrorKind.NotImplemented, message);
     public static BerthException Unavailable(string message) => new(BerthErrorKind.Unavailable, message);
 }

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Berth.Kernel.Networks;
+using Berth.Sdk;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Kernel.Api.Networks;
+
+/// <summary>The Engine API's <c>/networks</c> endpoints over <see cref="NetworkService"/>.</summary>
+public static class NetworkRoutes
+{
+    private static readonly JsonSerializerOptions BodyOptions = new() { PropertyNameCaseInsensitive = true };
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/networks", ListAsync);
+        routes.MapPost("/networks/create", CreateAsync);
+        routes.MapPost("/networks/prune", PruneAsync);
+        routes.MapGet("/networks/{id}", GetAsync);
+        routes.MapDelete("/networks/{id}", RemoveAsync);
+        routes.MapPost("/networks/{id}/connect", (HttpContext _) =>
+            throw BerthException.NotImplemented("docker network connect is not supported by this version of Berth yet: containers join networks when they start"));
+        routes.MapPost("/networks/{id}/disconnect", (HttpContext _) =>
+            throw BerthException.NotImplemented("docker network disconnect is not supported by this version of Berth yet"));
+    }
+
+    private static NetworkService Networks(HttpContext c) => c.RequestServices.GetRequiredService<NetworkService>();
+
+    private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
+
+    private static Task ListAsync(HttpContext context)
+    {
+        var networks = Networks(context);
+        var selected = NetworkFilters.Build(FilterArgs.Parse(context.Request.Query["filters"]), n => InUse(networks, n));
+        var list = networks.List().Where(selected).Select(n => (JsonNode?)NetworkViews.Network(n, []));
+        return ApiJson.WriteAsync(context, new JsonArray([.. list]));
+    }
+
+    private static Task GetAsync(HttpContext context)
+    {
+        var networks = Networks(context);
+        var network = networks.Get(Id(context));
+        return ApiJson.WriteAsync(context, NetworkViews.Network(network, networks.EndpointsOf(network.Id)));
+    }
+
+    private static async Task CreateAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(body.Name)) throw BerthException.Invalid("network name cannot be empty");
+        if (body.ConfigOnly || !string.IsNullOrEmpty(body.ConfigFrom?.Network))
+            throw BerthException.NotImplemented("config-only networks (--config-only, --config-from) are not supported by Berth");
+        if (body.Scope is { Length: > 0 } scope && scope != "local")
+            throw BerthException.NotImplemented($"network scope \"{scope}\" is not supported by Berth: swarm-scoped networks need the cluster backend");
+        var request = new NetworkCreateRequest
+        {
+            Name = body.Name,
+            Driver = body.Driver,
+            Internal = body.Internal,
+            Attachable = body.Attachable,
+            Ingress = body.Ingress,
+            EnableIPv6 = body.EnableIPv6 ?? false,
+            IpamDriver = body.IPAM?.Driver,
+            IpamConfig = [.. (body.IPAM?.Config ?? []).Select(c => new IpamConfigRequest(c.Subnet, c.IPRange, c.Gateway))],
+            IpamOptions = body.IPAM?.Options ?? new Dictionary<string, string>(),
+            Options = body.Options ?? new Dictionary<string, string>(),
+            Labels = body.Labels ?? new Dictionary<string, string>(),
+        };
+        var (network, warning) = await Networks(context).CreateAsync(request, context.RequestAborted).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, new JsonObject { ["Id"] = network.Id, ["Warning"] = warning ?? "" }, 201).ConfigureAwait(false);
+    }
+
+    private static async Task RemoveAsync(HttpContext context)
+    {
+        await Networks(context).RemoveAsync(Id(context), context.RequestAborted).ConfigureAwait(false);
+        ApiJson.NoContent(context);
+    }
+
+    private static async Task PruneAsync(HttpContext context)
+    {
+        var networks = Networks(context);
+        var selected = NetworkFilters.Build(FilterArgs.Parse(context.Request.Query["filters"]), n => InUse(networks, n));
+        var removed = await networks.PruneAsync(selected, context.RequestAborted).ConfigureAwait(false);
+        await ApiJson.WriteAsync(context, new JsonObject { ["NetworksDeleted"] = new JsonArray([.. removed.Select(n => (JsonNode?)n)]) }).ConfigureAwait(false);
+    }
+
+    /// <summary>Predefined networks count as used: they are never dangling.</summary>
+    private static bool InUse(NetworkService networks, NetworkRecord network) => network.Predefined || networks.EndpointsOf(network.Id).Count > 0;
+
+    private static async Task<CreateBody> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<CreateBody>(context.Request.Body, BodyOptions, context.RequestAborted).ConfigureAwait(false) ?? new CreateBody();
+        }
+        catch (JsonException ex)
+        {
+            throw BerthException.Invalid($"invalid JSON: {ex.Message}");
+        }
+    }
+
+    private sealed record CreateBody(
+        string? Name = null,
+        string? Driver = null,
+        string? Scope = null,
+        bool Internal = false,
+        bool Attachable = false,
+        bool Ingress = false,
+        bool ConfigOnly = false,
+        ConfigFromBody? ConfigFrom = null,
+        IpamBody? IPAM = null,
+        bool? EnableIPv6 = null,
+        Dictionary<string, string>? Options = null,
+        Dictionary<string, string>? Labels = null);
+
+    private sealed record ConfigFromBody(string? Network = null);
+
+    private sealed record IpamBody(string? Driver = null, List<IpamConfigBody>? Config = null, Dictionary<string, string>? Options = null);
+
+    private sealed record IpamConfigBody(string? Subnet = null, string? IPRange = null, string? Gateway = null);
+}

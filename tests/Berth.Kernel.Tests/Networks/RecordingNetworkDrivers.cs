@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using Berth.Kernel.Networks;
+using Berth.Sdk;
+using Berth.Sdk.Ipam;
+using Berth.Sdk.Network;
+using Berth.Sdk.Protocol;
+
+namespace Berth.Kernel.Tests.Networks;
+
+/// <summary>
+/// A bridge driver and IPAM that record what the network service asked of them: the service's own logic is what is
+/// tested; the real plugin has its own tests.
+/// </summary>
+internal sealed class RecordingNetworkDrivers : INetworkDrivers, INetworkDriver, IIpamDriver
+{
+    private int nextPool = 18;
+
+    public List<string> Calls { get; } = [];
+    public List<CreateNetworkRequest> Created { get; } = [];
+    public HashSet<string> Pools { get; } = [];
+    public Exception? CreateNetworkFailure { get; set; }
+
+    public INetworkDriver Network(string driver) => driver == "bridge" ? this : throw BerthException.NotFound($"plugin \"{driver}\" not found");
+    public IIpamDriver Ipam(string driver) => driver == "default" ? this : throw BerthException.NotFound($"plugin \"{driver}\" not found");
+    public string PluginIdOf(ProtocolId kind, string driver) => "bridge-net-id";
+
+    public Task<NetworkCapabilities> GetCapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(new NetworkCapabilities("local", "local"));
+
+    public Task CreateNetworkAsync(CreateNetworkRequest request, CancellationToken cancellationToken)
+    {
+        Calls.Add($"CreateNetwork {request.NetworkId[..12]}");
+        if (CreateNetworkFailure is { } failure) throw failure;
+        Created.Add(request);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"DeleteNetwork {networkId[..12]}");
+        return Task.CompletedTask;
+    }
+
+    public Task<RequestPoolResponse> RequestPoolAsync(RequestPoolRequest request, CancellationToken cancellationToken)
+    {
+        var pool = request.Pool ?? $"172.{nextPool++}.0.0/16";
+        Calls.Add($"RequestPool {pool}");
+        Pools.Add(pool);
+        return Task.FromResult(new RequestPoolResponse($"LocalDefault/{pool}", pool, null));
+    }
+
+    public Task ReleasePoolAsync(string poolId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"ReleasePool {poolId}");
+        Pools.Remove(poolId["LocalDefault/".Length..]);
+        return Task.CompletedTask;
+    }
+
+    public Task<RequestAddressResponse> RequestAddressAsync(RequestAddressRequest request, CancellationToken cancellationToken)
+    {
+        var pool = request.PoolId["LocalDefault/".Length..];
+        var bytes = IPAddress.Parse(pool.Split('/')[0]).GetAddressBytes();
+        bytes[3] = 1;
+        var address = request.Address ?? new IPAddress(bytes).ToString();
+        Calls.Add($"RequestAddress {address} {request.Options?.GetValueOrDefault("RequestAddressType")}".TrimEnd());
+        return Task.FromResult(new RequestAddressResponse($"{address}/{pool.Split('/')[1]}", null));
+    }
+
+    public Task ReleaseAddressAsync(string poolId, string address, CancellationToken cancellationToken)
+    {
+        Calls.Add($"ReleaseAddress {address}");
+        return Task.CompletedTask;
+    }
+
+    Task<IpamCapabilities> IIpamDriver.GetCapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(new IpamCapabilities(false, false));
+    public Task<AddressSpaces> GetDefaultAddressSpacesAsync(CancellationToken cancellationToken) => Task.FromResult(new AddressSpaces("LocalDefault", "GlobalDefault"));
+    public Task<EndpointInterface> CreateEndpointAsync(CreateEndpointRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task ProgramExternalConnectivityAsync(string networkId, string endpointId, IReadOnlyDictionary<string, JsonElement> options, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task RevokeExternalConnectivityAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
+}
