@@ -115,6 +115,7 @@ $TestPlugins = @(
 # Test suites, fastest first. Unit suites need no root; the integration suite starts real daemons.
 $TestProjects = @(
     'tests/Berth.Sdk.Tests/Berth.Sdk.Tests.csproj',
+    'tests/Berth.Sdk.Networking.Tests/Berth.Sdk.Networking.Tests.csproj',
     'tests/Berth.Plugins.Tests/Berth.Plugins.Tests.csproj',
     'tests/Berth.Kernel.Tests/Berth.Kernel.Tests.csproj',
     'tests/Berth.Conformance.Tests/Berth.Conformance.Tests.csproj',
