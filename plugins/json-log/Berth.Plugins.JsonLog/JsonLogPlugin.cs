@@ -48,8 +48,10 @@ public sealed class JsonLogPlugin : ILogDriver, IAsyncDisposable
         var fifo = FifoReader.Open(file);
         var hub = hubs.Acquire(info.LogPath);
         RotatingLogFile log;
+        ReplayFilter replay;
         try
         {
+            replay = ReplayFilter.ForLog(info.LogPath);
             log = RotatingLogFile.Open(info.LogPath, options, hub);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -62,7 +64,7 @@ public sealed class JsonLogPlugin : ILogDriver, IAsyncDisposable
         {
             if (!sessions.ContainsKey(file))
             {
-                sessions[file] = new LoggingSession(file, fifo, log, hub);
+                sessions[file] = new LoggingSession(file, fifo, log, hub, replay);
                 return;
             }
         }

@@ -15,18 +15,20 @@ internal sealed class LoggingSession
     private readonly FifoReader fifo;
     private readonly RotatingLogFile file;
     private readonly LogFileHub hub;
+    private readonly ReplayFilter replay;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
     private byte[] buffer = new byte[ReadSize];
     private int filled;
     private bool broken;
 
-    public LoggingSession(string fifoPath, FifoReader fifo, RotatingLogFile file, LogFileHub hub)
+    public LoggingSession(string fifoPath, FifoReader fifo, RotatingLogFile file, LogFileHub hub, ReplayFilter replay)
     {
         FifoPath = fifoPath;
         this.fifo = fifo;
         this.file = file;
         this.hub = hub;
+        this.replay = replay;
         loop = Task.Run(RunAsync);
     }
 
@@ -112,7 +114,7 @@ internal sealed class LoggingSession
         {
             if (file.RotationDue) return Due.Rotation;
             if (file.FlushDue) return Due.Flush;
-            file.Append(entry);
+            if (replay.Admit(entry)) file.Append(entry);
             offset += length;
         }
         return Due.Nothing;
