@@ -24,6 +24,9 @@ public sealed class Container
     public JsonObject HostConfig { get; set; } = [];
     public ContainerState State { get; set; } = new();
     public IReadOnlyList<MountPoint> Mounts { get; set; } = [];
+
+    /// <summary>NetworkSettings.Networks: network name → Docker's EndpointSettings (addresses filled while running).</summary>
+    public JsonObject Networks { get; set; } = [];
     public int RestartCount { get; set; }
     public bool HasBeenStartedBefore { get; set; }
     public bool HasBeenManuallyStopped { get; set; }

@@ -31,6 +31,7 @@ public static class ContainerRecordFile
             ["Config"] = container.Config.DeepClone(),
             ["State"] = JsonSerializer.SerializeToNode(state, Options),
             ["MountPoints"] = JsonSerializer.SerializeToNode(container.Mounts, Options),
+            ["NetworkSettings"] = new JsonObject { ["Networks"] = container.Networks.DeepClone() },
         };
         await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, HostConfigFile),
             JsonSerializer.SerializeToUtf8Bytes(container.HostConfig, Options), cancellationToken).ConfigureAwait(false);
@@ -61,6 +62,7 @@ public static class ContainerRecordFile
             HasBeenManuallyStopped = record["HasBeenManuallyStopped"]?.GetValue<bool>() ?? false,
             State = record["State"].Deserialize<ContainerState>(Options) ?? new ContainerState(),
             Mounts = record["MountPoints"].Deserialize<List<MountPoint>>(Options) ?? [],
+            Networks = record["NetworkSettings"]?["Networks"]?.DeepClone() as JsonObject ?? [],
         };
     }
 }

@@ -16,6 +16,7 @@ public sealed partial class ContainerService
         ArgumentNullException.ThrowIfNull(body);
         var host = body["HostConfig"] as JsonObject ?? [];
         body.Remove("HostConfig");
+        var networkingConfig = body["NetworkingConfig"] as JsonObject;
         body.Remove("NetworkingConfig");
         var config = body;
         var imageName = config["Image"]?.GetValue<string>();
@@ -29,6 +30,7 @@ public sealed partial class ContainerService
         logs.Validate(HostConfigDefaults.LogDriver(host));
         OciRuntime.Resolve(daemon, host["Runtime"]?.GetValue<string>());
         var mounts = MountSpecParser.Parse(config, host);
+        var containerNetworks = InitialNetworks(host, networkingConfig);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         if (string.IsNullOrEmpty(config["Hostname"]?.GetValue<string>()))
             config["Hostname"] = host["NetworkMode"]?.GetValue<string>() == "host" ? Environment.MachineName : id[..12];
@@ -42,6 +44,7 @@ public sealed partial class ContainerService
             Driver = daemon.StorageDriver,
             LogPath = HostConfigDefaults.LogDriver(host) == "json-file" ? Path.Combine(store.DirectoryOf(id), id + "-json.log") : "",
             Name = string.IsNullOrEmpty(name) ? "" : NameRegistry.Validate(name),
+            Networks = containerNetworks,
         };
         if (container.Command.Count == 0) throw BerthException.Invalid("No command specified");
 

@@ -21,10 +21,12 @@ public sealed partial class ContainerService
             ExtraHosts = JsonRead.Strings(host, "ExtraHosts"),
             LinkEntries = LinkTargets(container).SelectMany(l => LinkHosts.Entries(l.Target, l.Alias)).ToList(),
             HostNetwork = mode == "host",
+            ContainerAddresses = AddressesOf(container),
         }, cancellationToken).ConfigureAwait(false);
         await files.WriteResolvConfAsync(new ResolvConfOptions
         {
-            Network = mode == "host" ? ResolvConfNetwork.Host : ResolvConfNetwork.None,
+            // User-defined networks get the host's resolvers too until the embedded DNS server (127.0.0.11) exists.
+            Network = mode == "host" ? ResolvConfNetwork.Host : UsesSandbox(container) ? ResolvConfNetwork.Bridge : ResolvConfNetwork.None,
             Dns = JsonRead.Strings(host, "Dns"),
             DnsSearch = JsonRead.Strings(host, "DnsSearch"),
             DnsOptions = JsonRead.Strings(host, "DnsOptions"),

@@ -36,6 +36,7 @@ public sealed partial class ContainerService
         await logs.StopAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
         await IgnoreFailureAsync(() => runtime.Cli.DeleteAsync(RuntimeOf(container), container.Id, CancellationToken.None)).ConfigureAwait(false);
         await ReleaseMountsAsync(container, paths, container.Mounts.Where(m => m.Type == "volume").Select(m => m.Name!)).ConfigureAwait(false);
+        await DisconnectNetworksAsync(container).ConfigureAwait(false);
         var ranFor = Now - (container.State.StartedAt ?? Now);
         var restart = RestartPolicy.ShouldRestart(container.HostConfig, exitCode, container.HasBeenManuallyStopped, container.RestartCount);
         container.State = container.State with

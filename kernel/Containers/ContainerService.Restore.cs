@@ -48,6 +48,7 @@ public sealed partial class ContainerService
         {
             Serilog.Log.Information("live-restore: adopting running container {Id}", container.Id);
             await logs.StartAsync(container, paths, cancellationToken).ConfigureAwait(false);
+            TrackEndpoints(container);
             runtime.Exits.Watch(container.Id, code => OnExitAsync(container, code));
             Started?.Invoke(container);
             return;

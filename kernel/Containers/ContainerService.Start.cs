@@ -38,19 +38,21 @@ public sealed partial class ContainerService
     private async Task StartLockedAsync(Container container, CancellationToken cancellationToken)
     {
         var daemon = daemonConfig.Current;
-        NetworkModes.CheckSupported(container.NetworkMode);
         var paths = runtime.PathsOf(container.Id);
         var oci = OciRuntime.Resolve(daemon, container.RuntimeName);
         var mounted = new List<string>();
         var logging = false;
         var created = false;
+        var networked = false;
         try
         {
             Directory.CreateDirectory(paths.Bundle);
             await MountRootfsAsync(container, paths, cancellationToken).ConfigureAwait(false);
             InitLayerSetup.Populate(paths.Rootfs);
+            var sandbox = await ConnectNetworksAsync(container, cancellationToken).ConfigureAwait(false);
+            networked = true;
             var ociMounts = await PrepareMountsAsync(container, paths, mounted, cancellationToken).ConfigureAwait(false);
-            var namespaces = NetworkModes.NamespacePaths(container, store);
+            var namespaces = NetworkModes.NamespacePaths(container, store, sandbox);
             var built = OciSpecBuilder.Build(
                 new SpecInputs(container.Id, paths.Rootfs, ConfigWithLinks(container), container.HostConfig, ociMounts, CgroupsPathOf(container), namespaces),
                 HostSupport.Current);
@@ -90,6 +92,7 @@ public sealed partial class ContainerService
             rendezvous.Fail(container.Id, ex);
             if (created) await IgnoreFailureAsync(() => runtime.Cli.DeleteAsync(oci, container.Id, CancellationToken.None)).ConfigureAwait(false);
             if (logging) await logs.StopAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
+            if (networked) await DisconnectNetworksAsync(container).ConfigureAwait(false);
             await ReleaseMountsAsync(container, paths, mounted).ConfigureAwait(false);
             container.State = container.State with { Error = ex.Message, ExitCode = ExitCodeOf(ex), Running = false };
             await SaveAsync(container, CancellationToken.None).ConfigureAwait(false);

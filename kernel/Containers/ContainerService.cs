@@ -1,6 +1,7 @@
 using Berth.Kernel.Config;
 using Berth.Kernel.Containers.Logs;
 using Berth.Kernel.Images;
+using Berth.Kernel.Networks;
 using Berth.Kernel.Runtime;
 using Berth.Kernel.Volumes;
 
@@ -19,6 +20,7 @@ public sealed partial class ContainerService(
     ContainerRuntime runtime,
     ContainerLogs logs,
     ContainerEvents events,
+    NetworkService networks,
     DaemonConfigHolder daemonConfig,
     TimeProvider time)
 {

@@ -2,22 +2,19 @@ using Berth.Sdk;
 
 namespace Berth.Kernel.Containers;
 
-/// <summary>The network modes this version runs: none, host and container:&lt;id&gt;. Bridge networks come with the bridge-net plugin.</summary>
+/// <summary>The namespaces a container joins instead of getting new ones: its network sandbox, or another container's.</summary>
 public static class NetworkModes
 {
-    public static void CheckSupported(string mode)
-    {
-        if (mode is "none" or "host" || mode.StartsWith("container:", StringComparison.Ordinal)) return;
-        throw BerthException.NotImplemented(
-            $"network mode \"{mode}\" is not supported by this version of Berth yet: container networks arrive with the bridge-net plugin; use --network none or --network host");
-    }
-
-    /// <summary>Namespaces joined from another container (<c>container:&lt;id&gt;</c> modes) → /proc/&lt;pid&gt;/ns/… paths.</summary>
-    public static IReadOnlyDictionary<string, string> NamespacePaths(Container container, ContainerStore store)
+    /// <summary>
+    /// Namespaces joined from another container (<c>container:&lt;id&gt;</c> modes) → /proc/&lt;pid&gt;/ns/… paths, and
+    /// the container's own network sandbox when it has one.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NamespacePaths(Container container, ContainerStore store, string? sandbox = null)
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(store);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (sandbox is not null) paths["network"] = sandbox;
         Join(paths, "network", "net", "network", container.NetworkMode, store);
         Join(paths, "ipc", "ipc", "IPC", container.HostConfig["IpcMode"]?.GetValue<string>(), store);
         Join(paths, "pid", "pid", "PID", container.HostConfig["PidMode"]?.GetValue<string>(), store);

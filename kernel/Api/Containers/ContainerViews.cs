@@ -127,51 +127,32 @@ public static class ContainerViews
         ["Propagation"] = m.Propagation,
     })]);
 
-    private static JsonObject NetworkSettings(Container c) => new()
+    private static JsonObject NetworkSettings(Container c)
     {
-        ["Bridge"] = "",
-        ["SandboxID"] = "",
-        ["SandboxKey"] = c.State.Running && c.NetworkMode != "host" ? $"/proc/{c.State.Pid}/ns/net" : "",
-        ["Ports"] = new JsonObject(),
-        ["HairpinMode"] = false,
-        ["LinkLocalIPv6Address"] = "",
-        ["LinkLocalIPv6PrefixLen"] = 0,
-        ["SecondaryIPAddresses"] = null,
-        ["SecondaryIPv6Addresses"] = null,
-        ["EndpointID"] = "",
-        ["Gateway"] = "",
-        ["GlobalIPv6Address"] = "",
-        ["GlobalIPv6PrefixLen"] = 0,
-        ["IPAddress"] = "",
-        ["IPPrefixLen"] = 0,
-        ["IPv6Gateway"] = "",
-        ["MacAddress"] = "",
-        ["Networks"] = Networks(c),
-    };
-
-    private static JsonObject Networks(Container c)
-    {
-        var mode = c.NetworkMode;
-        if (mode.StartsWith("container:", StringComparison.Ordinal)) return [];
+        // The legacy top-level fields describe the default bridge network, as in Moby.
+        var bridge = c.Networks["bridge"] as JsonObject;
         return new JsonObject
         {
-            [mode] = new JsonObject
-            {
-                ["IPAMConfig"] = null,
-                ["Links"] = null,
-                ["Aliases"] = null,
-                ["MacAddress"] = "",
-                ["NetworkID"] = "",
-                ["EndpointID"] = "",
-                ["Gateway"] = "",
-                ["IPAddress"] = "",
-                ["IPPrefixLen"] = 0,
-                ["IPv6Gateway"] = "",
-                ["GlobalIPv6Address"] = "",
-                ["GlobalIPv6PrefixLen"] = 0,
-                ["DriverOpts"] = null,
-                ["DNSNames"] = null,
-            },
+            ["Bridge"] = "",
+            ["SandboxID"] = "",
+            ["SandboxKey"] = c.State.Running && c.NetworkMode != "host" ? $"/proc/{c.State.Pid}/ns/net" : "",
+            ["Ports"] = new JsonObject(),
+            ["HairpinMode"] = false,
+            ["LinkLocalIPv6Address"] = "",
+            ["LinkLocalIPv6PrefixLen"] = 0,
+            ["SecondaryIPAddresses"] = null,
+            ["SecondaryIPv6Addresses"] = null,
+            ["EndpointID"] = bridge?["EndpointID"]?.DeepClone() ?? "",
+            ["Gateway"] = bridge?["Gateway"]?.DeepClone() ?? "",
+            ["GlobalIPv6Address"] = "",
+            ["GlobalIPv6PrefixLen"] = 0,
+            ["IPAddress"] = bridge?["IPAddress"]?.DeepClone() ?? "",
+            ["IPPrefixLen"] = bridge?["IPPrefixLen"]?.DeepClone() ?? 0,
+            ["IPv6Gateway"] = "",
+            ["MacAddress"] = bridge?["MacAddress"]?.DeepClone() ?? "",
+            ["Networks"] = Networks(c),
         };
     }
+
+    private static JsonObject Networks(Container c) => c.Networks.DeepClone().AsObject();
 }

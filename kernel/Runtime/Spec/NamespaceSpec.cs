@@ -5,7 +5,8 @@ namespace Berth.Kernel.Runtime.Spec;
 
 /// <summary>
 /// <c>linux.namespaces</c> from the Network/Ipc/Pid/UTS/Cgroupns/Userns modes (Moby's WithNamespaces): new by default,
-/// none for "host", the other container's /proc/&lt;pid&gt;/ns path for "container:&lt;id&gt;".
+/// none for "host", the other container's /proc/&lt;pid&gt;/ns path for "container:&lt;id&gt;", the sandbox's namespace
+/// file for a container on networks.
 /// </summary>
 internal static class NamespaceSpec
 {
@@ -28,6 +29,7 @@ internal static class NamespaceSpec
         {
             if (networkContainer is not null) Set(namespaces, "network", Joined(paths, "network", networkContainer, "network"));
             else if (networkMode == "host") namespaces.RemoveAll(n => n.Type == "network");
+            else if (paths.TryGetValue("network", out var sandbox)) Set(namespaces, "network", sandbox); // the container's network sandbox
         }
 
         var ipcMode = JsonRead.String(hostConfig, "IpcMode");

@@ -45,7 +45,11 @@ public sealed class BerthdInstance : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-H", $"unix://{root}/berth.sock", "--data-root", $"{root}/data", "--exec-root", $"{root}/exec", "--pidfile", $"{root}/berthd.pid" }.Concat(extraArgs))
+        // Each test daemon's default bridge network gets its own Linux bridge, removed with the daemon (NetworkLeftovers).
+        var bridge = extraArgs.Any(a => a is "--bridge" or "-b" || a.StartsWith("--bridge=", StringComparison.Ordinal))
+            ? []
+            : new[] { "--bridge", DefaultBridgeOf(root) };
+        foreach (var arg in new[] { "-H", $"unix://{root}/berth.sock", "--data-root", $"{root}/data", "--exec-root", $"{root}/exec", "--pidfile", $"{root}/berthd.pid" }.Concat(bridge).Concat(extraArgs))
             start.ArgumentList.Add(arg);
         var instance = new BerthdInstance(root, Process.Start(start)!);
         var deadline = Stopwatch.StartNew();
@@ -75,6 +79,10 @@ public sealed class BerthdInstance : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>The default bridge a test daemon on <paramref name="root"/> gets: the same after a restart on that root.</summary>
+    public static string DefaultBridgeOf(string root) =>
+        "bit" + Convert.ToHexStringLower(global::System.Security.Cryptography.SHA256.HashData(global::System.Text.Encoding.UTF8.GetBytes(root)))[..8];
 
     public DockerClient Client() => new DockerClientConfiguration(new Uri($"unix://{Socket}")).CreateClient();
 
@@ -128,6 +136,8 @@ public sealed class BerthdInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var children = Processes.Children(Pid).Select(c => c.Pid).ToList();
+        var networks = process.HasExited || rootHandedOver ? new NetworkLeftovers() : await NetworkLeftovers.CollectAsync(this);
+        networks.Add(DefaultBridgeOf(Root));
         await StopAsync();
         foreach (var child in children)
         {
@@ -144,6 +154,7 @@ public sealed class BerthdInstance : IAsyncDisposable
         process.Dispose();
         if (rootHandedOver) return;
         await ContainerLeftovers.RemoveAsync(Root);
+        await networks.RemoveAsync();
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -1,0 +1,18 @@
+namespace Berth.Plugins.BridgeNet.Bridge;
+
+/// <summary>One endpoint of the bridge driver, as it is kept on disk: a veth pair with one end on the network's bridge.</summary>
+/// <param name="Id">The daemon's endpoint id.</param>
+/// <param name="NetworkId">The network the endpoint belongs to.</param>
+/// <param name="HostInterface">The veth end enslaved to the bridge (<c>veth1a2b3c4</c>).</param>
+/// <param name="ContainerInterface">The other end's name until the daemon moves it into the sandbox and renames it (<c>vethc5d6e7f</c>).</param>
+/// <param name="Address">The IPv4 address with prefix length the daemon gave the endpoint, if any.</param>
+/// <param name="AddressIPv6">The IPv6 address with prefix length the daemon gave the endpoint, if any.</param>
+/// <param name="MacAddress">The container end's MAC address, <c>02:42:ac:12:00:02</c>.</param>
+internal sealed record BridgeEndpoint(
+    string Id,
+    string NetworkId,
+    string HostInterface,
+    string ContainerInterface,
+    string? Address,
+    string? AddressIPv6,
+    string MacAddress);

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Berth.Plugins.BridgeNet.Bridge;
+
+/// <summary>
+/// The driver's state on disk, <c>&lt;root&gt;/bridge.json</c>:
+/// <code>
+/// { "version": 1,
+///   "networks": [ { "id": "…", "bridgeName": "br-0123456789ab", "subnet": "172.18.0.0/16", "gateway": "172.18.0.1/16",
+///                   "mtu": 1500, "enableIcc": true, "enableMasquerade": true, "internal": false, "enableIPv6": false,
+///                   "defaultBridge": false, "hostBindingIPv4": "0.0.0.0", "containerInterfacePrefix": "eth",
+///                   "createdBridge": true } ],
+///   "endpoints": [ { "id": "…", "networkId": "…", "hostInterface": "veth1a2b3c4", "containerInterface": "vethc5d6e7f",
+///                    "address": "172.18.0.2/16", "macAddress": "02:42:ac:12:00:02" } ] }
+/// </code>
+/// Null fields are left out. Every save replaces the file atomically: a temporary file, fsync, rename, fsync of the folder.
+/// </summary>
+internal sealed class BridgeStateFile(string directory)
+{
+    public const string FileName = "bridge.json";
+    public const int CurrentVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Path { get; } = System.IO.Path.Combine(directory, FileName);
+
+    /// <summary>The state on disk; empty when there is no file yet.</summary>
+    /// <exception cref="InvalidDataException">The file is not a state this version understands.</exception>
+    public BridgeState Load()
+    {
+        var state = new BridgeState();
+        if (!File.Exists(Path)) return state;
+        Document? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<Document>(File.ReadAllBytes(Path), Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{Path} is not valid JSON: {ex.Message}", ex);
+        }
+        if (document is null) throw new InvalidDataException($"{Path} holds no state");
+        if (document.Version != CurrentVersion) throw new InvalidDataException($"{Path} has state version {document.Version}; this plugin reads version {CurrentVersion}");
+        foreach (var network in document.Networks ?? []) state.Networks[network.Id] = network;
+        foreach (var endpoint in document.Endpoints ?? []) state.Endpoints[endpoint.Id] = endpoint;
+        return state;
+    }
+
+    public void Save(BridgeState state)
+    {
+        var document = new Document(
+            CurrentVersion,
+            [.. state.Networks.Values.OrderBy(n => n.Id, StringComparer.Ordinal)],
+            [.. state.Endpoints.Values.OrderBy(e => e.Id, StringComparer.Ordinal)]);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, Json);
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        Directory.CreateDirectory(folder);
+        var temp = System.IO.Path.Combine(folder, $".{FileName}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            };
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, Path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        SyncDirectory(folder);
+    }
+
+    private static void SyncDirectory(string folder)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(folder, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // Some filesystems refuse to open or sync a directory; the rename itself is still atomic.
+        }
+    }
+
+    private sealed record Document(int Version, List<BridgeNetwork>? Networks, List<BridgeEndpoint>? Endpoints);
+}
