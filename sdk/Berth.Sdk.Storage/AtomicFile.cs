@@ -41,17 +41,39 @@ public static class AtomicFile
         SyncDirectory(root);
     }
 
-    /// <summary>Makes a rename durable by syncing its directory.</summary>
-    public static void SyncDirectory(string directory)
+    /// <summary>The synchronous form of <see cref="WriteAllBytesAsync"/>, for callers that hold a lock while they save.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite)
     {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using var handle = File.OpenHandle(directory, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-            RandomAccess.FlushToDisk(handle);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode };
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            SyncDirectory(directory);
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        catch
         {
-            // Some filesystems refuse to open or sync a directory; the rename itself is still atomic.
+            File.Delete(temp);
+            throw;
         }
+    }
+
+    /// <summary>
+    /// Makes a rename durable by syncing its directory. .NET will not open a directory as a file, so this is libc's
+    /// open and fsync; best effort (a filesystem that cannot sync a directory still renamed atomically).
+    /// </summary>
+    public static void SyncDirectory(string directory)
+    {
+        var fd = DirectoryCalls.Open(directory, DirectoryCalls.OpenReadOnly | DirectoryCalls.OpenDirectory | DirectoryCalls.OpenCloseOnExec);
+        if (fd < 0) return;
+        _ = DirectoryCalls.Fsync(fd);
+        _ = DirectoryCalls.Close(fd);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Berth.Sdk.Storage;
 
 namespace Berth.Plugins.BridgeNet.Bridge;
 
@@ -58,44 +59,7 @@ internal sealed class BridgeStateFile(string directory)
             CurrentVersion,
             [.. state.Networks.Values.OrderBy(n => n.Id, StringComparer.Ordinal)],
             [.. state.Endpoints.Values.OrderBy(e => e.Id, StringComparer.Ordinal)]);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, Json);
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(folder);
-        var temp = System.IO.Path.Combine(folder, $".{FileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            };
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, Path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-        SyncDirectory(folder);
-    }
-
-    private static void SyncDirectory(string folder)
-    {
-        try
-        {
-            using var handle = File.OpenHandle(folder, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-            RandomAccess.FlushToDisk(handle);
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            // Some filesystems refuse to open or sync a directory; the rename itself is still atomic.
-        }
+        AtomicFile.WriteAllBytes(Path, JsonSerializer.SerializeToUtf8Bytes(document, Json));
     }
 
     private sealed record Document(int Version, List<BridgeNetwork>? Networks, List<BridgeEndpoint>? Endpoints);

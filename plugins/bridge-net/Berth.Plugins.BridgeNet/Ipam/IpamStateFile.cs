@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Berth.Sdk.Storage;
 
 namespace Berth.Plugins.BridgeNet.Ipam;
 
@@ -55,25 +56,7 @@ internal sealed class IpamStateFile(string directory)
             CurrentVersion,
             pools.OrderBy(p => p.AddressSpace, StringComparer.Ordinal).ThenBy(p => p.Subnet.IsV6).ThenBy(p => p.Subnet.First).ThenBy(p => p.Subnet.Bits)
                 .Select(ToDocument).ToList());
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, Json);
-        var folder = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(folder);
-        var temp = System.IO.Path.Combine(folder, $".{FileName}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, Path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-        DirectorySync.Sync(folder);
+        AtomicFile.WriteAllBytes(Path, JsonSerializer.SerializeToUtf8Bytes(document, Json));
     }
 
     private static PoolDocument ToDocument(IpamPool pool)
