@@ -114,4 +114,31 @@ public sealed class NetworkCliTests : BusyboxDaemonFixture
             await Docker("network", "rm", "itnet-d");
         }
     }
+
+    [Test]
+    public async Task KillNine_BridgeNetPlugin_TrafficKeepsFlowingAndNewContainersStillJoin()
+    {
+        Assert.That((await Docker("network", "create", "itnet-k")).ExitCode, Is.Zero);
+        try
+        {
+            Assert.That((await Docker("run", "-d", "--name", "it-kweb", "--network", "itnet-k", Image, "sh", "-c", "mkdir -p /www && echo still-here > /www/index.html && busybox httpd -f -p 80 -h /www")).ExitCode, Is.Zero);
+            Assert.That((await Docker("run", "-d", "--name", "it-kclient", "--network", "itnet-k", Image, "sleep", "60")).ExitCode, Is.Zero);
+            var ip = (await Docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "it-kweb")).Stdout.Trim();
+            var old = Daemon.PluginPid("bridge-net")!.Value;
+
+            await Processes.RunAsync("kill", ["-9", old.ToString(global::System.Globalization.CultureInfo.InvariantCulture)]);
+
+            var during = await Docker("exec", "it-kclient", "sh", "-c", $"busybox timeout 10 busybox wget -qO- http://{ip}/");
+            Assert.That(during.Stdout, Is.EqualTo("still-here\n"), "running containers' traffic does not need the plugin: " + during);
+            Assert.That(await Processes.EventuallyAsync(() => Daemon.PluginPid("bridge-net") is { } p && p != old, TimeSpan.FromSeconds(10)), "bridge-net restarted");
+            Assert.That(await Daemon.WaitForPluginStateAsync("bridge-net", "running"), "bridge-net serves again");
+            var joined = await Docker("run", "--rm", "--network", "itnet-k", Image, "sh", "-c", $"busybox timeout 10 busybox wget -qO- http://{ip}/");
+            Assert.That(joined.Stdout, Is.EqualTo("still-here\n"), "a new container joins through the restarted plugin: " + joined);
+        }
+        finally
+        {
+            await Docker("rm", "-f", "it-kweb", "it-kclient");
+            await Docker("network", "rm", "itnet-k");
+        }
+    }
 }
