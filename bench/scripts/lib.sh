@@ -29,14 +29,14 @@ wait_ping() {
   done
 }
 
-# berth_up — starts berthd in a fresh root; sets DROOT DSOCK DPID and START_MS (exec → first /_ping)
+# berth_up — starts berthd in a fresh root (extra flags in BERTH_ARGS); sets DROOT DSOCK DPID and START_MS (exec → first /_ping)
 berth_up() {
   [ -x "$BERTHD" ] || { echo "no berthd at $BERTHD: run 'dotnet pwsh ./build.ps1 publish'" >&2; return 1; }
   DROOT=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/bbench.XXXXXX")
   DSOCK=$DROOT/b.sock
   local t0; t0=$(now_ns)
   "$BERTHD" -H "unix://$DSOCK" --data-root "$DROOT/data" --exec-root "$DROOT/exec" \
-      --pidfile "$DROOT/pid" >"$DROOT/daemon.log" 2>&1 &
+      --pidfile "$DROOT/pid" ${BERTH_ARGS:-} >"$DROOT/daemon.log" 2>&1 &
   DPID=$!
   if ! wait_ping "$DSOCK" "$DPID"; then
     echo "berthd did not answer /_ping; last log lines:" >&2; tail -5 "$DROOT/daemon.log" >&2

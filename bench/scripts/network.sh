@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Network set-up cost per container, Berth vs Moby, same machine, same CLI, same busybox image, one run:
+# `docker run --rm bb true` on the default bridge network against `--network none`, RUNS times each, alternating.
+# The difference of the medians is what joining the bridge costs (namespace, IPAM, veth pair, addresses, route).
+#
+# usage: bench/scripts/network.sh        env: RUNS=15  SKIP_MOBY=1  BENCH_TMPDIR=/tmp
+# Berth's daemon gets its own bridge (bnbench0), removed at the end with its iptables rules; Moby runs with
+# --iptables=false on docker0, which is removed at the end when this script made it.
+set -u
+. "$(dirname "$0")/lib.sh"
+RUNS=${RUNS:-15}
+BRIDGE=bnbench0
+DOCKER=${DOCKER:-docker}
+TAR=
+B_PID= B_ROOT= B_SOCK= M_PID= M_ROOT= M_SOCK=
+HAD_DOCKER0=0; ip link show docker0 >/dev/null 2>&1 && HAD_DOCKER0=1
+
+cleanup() {
+  if [ -n "$B_PID" ]; then DPID=$B_PID DROOT=$B_ROOT; daemon_down; fi
+  if [ -n "$M_PID" ]; then DPID=$M_PID DROOT=$M_ROOT; daemon_down; fi
+  for t in filter nat; do
+    iptables -t "$t" -S 2>/dev/null | grep -- "$BRIDGE" | sed 's/^-A //' | while read -r rule; do eval iptables -t "$t" -D "$rule"; done
+  done
+  ip link del "$BRIDGE" 2>/dev/null
+  [ "$HAD_DOCKER0" = 0 ] && ip link del docker0 2>/dev/null
+  [ -n "$TAR" ] && rm -rf "$(dirname "$TAR")"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+busybox_tar() {
+  local dir; dir=$(mktemp -d); mkdir -p "$dir/root/bin" "$dir/root/etc" "$dir/root/tmp"
+  cp "$(command -v busybox)" "$dir/root/bin/busybox"
+  for a in $(busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$dir/root/bin/$a"; done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/root/etc/passwd"; echo 'root:x:0:' >"$dir/root/etc/group"
+  tar -C "$dir/root" -cf "$dir/busybox.tar" .; echo "$dir/busybox.tar"
+}
+
+B() { DOCKER_HOST=unix://$B_SOCK "$DOCKER" "$@"; }
+M() { DOCKER_HOST=unix://$M_SOCK "$DOCKER" "$@"; }
+ms() { local t0; t0=$(now_ns); "$@" >/dev/null 2>&1; echo $(( ($(now_ns) - t0) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+command -v busybox >/dev/null || { echo "network.sh: busybox-static is needed" >&2; exit 1; }
+TAR=$(busybox_tar)
+machine_note
+BERTH_ARGS="--bridge $BRIDGE" berth_up || exit 1; B_PID=$DPID B_ROOT=$DROOT B_SOCK=$DSOCK
+B import "$TAR" bb:1 >/dev/null
+MOBY=0
+if have_moby && MOBY_ARGS="--iptables=false --ip-masq=false --ip6tables=false --storage-driver=overlay2" moby_up; then
+  M_PID=$DPID M_ROOT=$DROOT M_SOCK=$DSOCK; M import "$TAR" bb:1 >/dev/null; MOBY=1
+fi
+[ "$(B run --rm bb:1 sh -c 'ip -4 addr show eth0 | grep -c inet')" = 1 ] || { echo "berth: a container on the default bridge has no address" >&2; exit 1; }
+
+for _ in 1 2; do B run --rm bb:1 true >/dev/null 2>&1; [ $MOBY = 1 ] && M run --rm bb:1 true >/dev/null 2>&1; done
+bn=(); bb=(); mn=(); mb=()
+for _ in $(seq 1 "$RUNS"); do
+  bn+=("$(ms B run --rm --network none bb:1 true)"); bb+=("$(ms B run --rm bb:1 true)")
+  if [ $MOBY = 1 ]; then mn+=("$(ms M run --rm --network none bb:1 true)"); mb+=("$(ms M run --rm bb:1 true)"); fi
+done
+printf '%s\n' "${bn[@]}" | stats "berth run --rm --network none (ms)"
+printf '%s\n' "${bb[@]}" | stats "berth run --rm, default bridge (ms)"
+bnm=$(printf '%s\n' "${bn[@]}" | median); bbm=$(printf '%s\n' "${bb[@]}" | median)
+mnm=0 mbm=0
+if [ $MOBY = 1 ]; then
+  printf '%s\n' "${mn[@]}" | stats "moby  run --rm --network none (ms)"
+  printf '%s\n' "${mb[@]}" | stats "moby  run --rm, default bridge (ms)"
+  mnm=$(printf '%s\n' "${mn[@]}" | median); mbm=$(printf '%s\n' "${mb[@]}" | median)
+fi
+echo
+echo "| measure | Berth | Moby |"
+echo "|---|---|---|"
+echo "| run --rm --network none, median ms | $bnm | $mnm |"
+echo "| run --rm on the default bridge, median ms | $bbm | $mbm |"
+echo "| network set-up cost (difference), ms | $(awk -v a="$bbm" -v b="$bnm" 'BEGIN {print a - b}') | $(awk -v a="$mbm" -v b="$mnm" 'BEGIN {print a - b}') |"
