@@ -22,6 +22,9 @@ cleanup() {
     iptables -t "$t" -S 2>/dev/null | grep -- "$BRIDGE" | sed 's/^-A //' | while read -r rule; do eval iptables -t "$t" -D "$rule"; done
   done
   ip link del "$BRIDGE" 2>/dev/null
+  if ! iptables -S 2>/dev/null | grep -q -- '-A BERTH-'; then
+    for c in BERTH-ISOLATION BERTH-FORWARD; do iptables -D FORWARD -j "$c" 2>/dev/null; iptables -X "$c" 2>/dev/null; done
+  fi
   [ "$HAD_DOCKER0" = 0 ] && ip link del docker0 2>/dev/null
   [ -n "$TAR" ] && rm -rf "$(dirname "$TAR")"
 }
