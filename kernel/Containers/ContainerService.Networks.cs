@@ -66,7 +66,7 @@ public sealed partial class ContainerService
             var index = 0;
             foreach (var (name, node) in container.Networks.ToList())
             {
-                var settings = node as JsonObject ?? EndpointSettings(null);
+                if (node is not JsonObject settings) container.Networks[name] = settings = EndpointSettings(null);
                 var aliases = settings["Aliases"] is JsonArray a ? a.Select(x => x?.GetValue<string>() ?? "").Where(x => x.Length > 0).ToList() : [];
                 var request = new EndpointRequest(NonEmpty(settings["IPAMConfig"]?["IPv4Address"]?.GetValue<string>()), aliases, NonEmpty(settings["MacAddress"]?.GetValue<string>()));
                 var attached = await networks.AttachAsync(container.Id, container.Name.TrimStart('/'), name, path, $"eth{index}", index == 0, request, cancellationToken).ConfigureAwait(false);
@@ -80,7 +80,6 @@ public sealed partial class ContainerService
                 settings["DNSNames"] = attached.Network.Predefined
                     ? null
                     : new JsonArray([.. new[] { container.Name.TrimStart('/'), container.ShortId }.Concat(aliases).Distinct().Select(n => (JsonNode?)n)]);
-                container.Networks[name] = settings;
             }
             return path;
         }
