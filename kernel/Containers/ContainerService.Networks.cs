@@ -13,16 +13,22 @@ public sealed partial class ContainerService
             throw BerthException.NotImplemented("publishing ports (-p, -P) is not supported by this version of Berth yet");
         var mode = host["NetworkMode"]?.GetValue<string>() ?? NetworkNames.Bridge;
         if (mode.StartsWith("container:", StringComparison.Ordinal)) return [];
-        var requested = networkingConfig?["EndpointsConfig"] as JsonObject ?? [];
+        // The CLI calls the daemon's default network "default"; its endpoint settings (--ip, --network-alias…) may come under that name.
+        static string Normalize(string name) => name == "default" ? NetworkNames.Bridge : name;
+        var requested = (networkingConfig?["EndpointsConfig"] as JsonObject ?? [])
+            .GroupBy(p => Normalize(p.Key), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Value as JsonObject).FirstOrDefault(v => v is not null), StringComparer.Ordinal);
         var result = new JsonObject();
-        foreach (var key in new[] { mode }.Concat(requested.Select(p => p.Key)).Distinct(StringComparer.Ordinal))
+        foreach (var name in new[] { Normalize(mode) }.Concat(requested.Keys).Distinct(StringComparer.Ordinal))
         {
-            var name = key == "default" ? NetworkNames.Bridge : key; // the CLI's name for the daemon's default network
             var network = networks.Find(name) ?? throw BerthException.NotFound($"network {name} not found");
             if (result.ContainsKey(network.Name)) continue;
             if (result.Count > 0 && NetworkNames.IsBuiltinDriver(network.Driver))
                 throw BerthException.Invalid($"container cannot be connected to network {network.Name} together with other networks");
-            result[network.Name] = EndpointSettings((requested[key] ?? requested[name]) as JsonObject);
+            var settings = requested.GetValueOrDefault(name);
+            if (network.Predefined && !string.IsNullOrEmpty(settings?["IPAMConfig"]?["IPv4Address"]?.GetValue<string>()))
+                throw BerthException.Invalid("user specified IP address is supported on user defined networks only");
+            result[network.Name] = EndpointSettings(settings);
         }
         return result;
     }

@@ -141,4 +141,24 @@ public sealed class NetworkCliTests : BusyboxDaemonFixture
             await Docker("network", "rm", "itnet-k");
         }
     }
+
+    [Test]
+    public async Task Run_StaticAddressAndMac_OnAUserNetworkOnly()
+    {
+        Assert.That((await Docker("network", "create", "--subnet", "10.231.11.0/24", "itnet-s")).ExitCode, Is.Zero);
+        try
+        {
+            var run = await Docker("run", "--rm", "--network", "itnet-s", "--ip", "10.231.11.77", "--mac-address", "02:42:aa:bb:cc:dd", Image,
+                "sh", "-c", "ip -4 addr show eth0 | grep -o 'inet [0-9./]*'; cat /sys/class/net/eth0/address");
+
+            Assert.That(run.Stdout, Is.EqualTo("inet 10.231.11.77/24\n02:42:aa:bb:cc:dd\n"), run.ToString());
+            var onDefault = await Docker("run", "--rm", "--ip", "172.30.0.5", Image, "true");
+            Assert.That(onDefault.ExitCode, Is.Not.Zero);
+            Assert.That(onDefault.Stderr, Does.Contain("user specified IP address is supported on user defined networks only"));
+        }
+        finally
+        {
+            await Docker("network", "rm", "itnet-s");
+        }
+    }
 }
