@@ -114,3 +114,22 @@ stats() {
           i = int(0.9 * NR); if (i < 0.9 * NR) i++
           printf "%s: n=%d median=%g p90=%g min=%g max=%g\n", label, NR, med, a[i], a[1], a[NR] }'
 }
+
+# busybox_tar — a busybox root filesystem (every applet linked) as a tar for `docker import`; prints its path
+busybox_tar() {
+  local dir; dir=$(mktemp -d); mkdir -p "$dir/root/bin" "$dir/root/etc" "$dir/root/tmp"
+  cp "$(command -v busybox)" "$dir/root/bin/busybox"
+  for a in $(busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$dir/root/bin/$a"; done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/root/etc/passwd"; echo 'root:x:0:' >"$dir/root/etc/group"
+  tar -C "$dir/root" -cf "$dir/busybox.tar" .; echo "$dir/busybox.tar"
+}
+
+# B / M — the docker CLI against the Berth / Moby daemon of the script (B_SOCK, M_SOCK)
+B() { DOCKER_HOST=unix://$B_SOCK "${DOCKER:-docker}" "$@"; }
+M() { DOCKER_HOST=unix://$M_SOCK "${DOCKER:-docker}" "$@"; }
+
+# ms CMD… — wall milliseconds of a command, output discarded
+ms() { local t0; t0=$(now_ns); "$@" >/dev/null 2>&1; echo $(( ($(now_ns) - t0) / 1000000 )); }
+
+# median < numbers
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

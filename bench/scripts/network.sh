@@ -31,24 +31,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-busybox_tar() {
-  local dir; dir=$(mktemp -d); mkdir -p "$dir/root/bin" "$dir/root/etc" "$dir/root/tmp"
-  cp "$(command -v busybox)" "$dir/root/bin/busybox"
-  for a in $(busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$dir/root/bin/$a"; done
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/root/etc/passwd"; echo 'root:x:0:' >"$dir/root/etc/group"
-  tar -C "$dir/root" -cf "$dir/busybox.tar" .; echo "$dir/busybox.tar"
-}
-
-B() { DOCKER_HOST=unix://$B_SOCK "$DOCKER" "$@"; }
-M() { DOCKER_HOST=unix://$M_SOCK "$DOCKER" "$@"; }
-ms() { local t0; t0=$(now_ns); "$@" >/dev/null 2>&1; echo $(( ($(now_ns) - t0) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 command -v busybox >/dev/null || { echo "network.sh: busybox-static is needed" >&2; exit 1; }
 TAR=$(busybox_tar)
 machine_note
 BERTH_ARGS="--bridge $BRIDGE" berth_up || exit 1; B_PID=$DPID B_ROOT=$DROOT B_SOCK=$DSOCK
-B import "$TAR" bb:1 >/dev/null
+B import "$TAR" bb:1 >/dev/null || { echo "berth: import failed" >&2; exit 1; }
 MOBY=0
 if have_moby && MOBY_ARGS="--iptables=false --ip-masq=false --ip6tables=false --storage-driver=overlay2" moby_up; then
   M_PID=$DPID M_ROOT=$DROOT M_SOCK=$DSOCK; M import "$TAR" bb:1 >/dev/null; MOBY=1

@@ -28,18 +28,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-busybox_tar() {
-  local dir; dir=$(mktemp -d); mkdir -p "$dir/root/bin" "$dir/root/etc" "$dir/root/tmp"
-  cp "$(command -v busybox)" "$dir/root/bin/busybox"
-  for a in $(busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$dir/root/bin/$a"; done
-  echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/root/etc/passwd"; echo 'root:x:0:' >"$dir/root/etc/group"
-  tar -C "$dir/root" -cf "$dir/busybox.tar" .; echo "$dir/busybox.tar"
-}
-
-B() { DOCKER_HOST=unix://$B_SOCK "$DOCKER" "$@"; }
-M() { DOCKER_HOST=unix://$M_SOCK "$DOCKER" "$@"; }
-ms() { local t0; t0=$(now_ns); "$@" >/dev/null 2>&1; echo $(( ($(now_ns) - t0) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v b="$1" -v m="$2" 'BEGIN { if (m > 0) printf "%.2f", b / m; else print "n/a" }'; }
 
 parallel_runs() { # DOCKERFN — wall ms for PARALLEL concurrent run -d
