@@ -2,13 +2,17 @@
 # Network set-up cost per container, Berth vs Moby, same machine, same CLI, same busybox image, one run:
 # `docker run --rm bb true` on the default bridge network against `--network none`, RUNS times each, alternating.
 # The difference of the medians is what joining the bridge costs (namespace, IPAM, veth pair, addresses, route).
+# Then loopback throughput between two containers on the default bridge: busybox wget fetching a SIZE_MIB file
+# from busybox httpd (sendfile) in another container, XFERS times; MiB/s from the median (docker exec included).
 #
-# usage: bench/scripts/network.sh        env: RUNS=15  SKIP_MOBY=1  BENCH_TMPDIR=/tmp
+# usage: bench/scripts/network.sh        env: RUNS=15  XFERS=5  SIZE_MIB=1024  SKIP_MOBY=1  BENCH_TMPDIR=/tmp
 # Berth's daemon gets its own bridge (bnbench0), removed at the end with its iptables rules; Moby runs with
 # --iptables=false on docker0, which is removed at the end when this script made it.
 set -u
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-15}
+XFERS=${XFERS:-5}
+SIZE_MIB=${SIZE_MIB:-1024}
 BRIDGE=bnbench0
 DOCKER=${DOCKER:-docker}
 TAR=
@@ -58,9 +62,27 @@ if [ $MOBY = 1 ]; then
   printf '%s\n' "${mb[@]}" | stats "moby  run --rm, default bridge (ms)"
   mnm=$(printf '%s\n' "${mn[@]}" | median); mbm=$(printf '%s\n' "${mb[@]}" | median)
 fi
+# throughput: prints the median transfer time in ms for the daemon function given ($1 = B or M)
+throughput() {
+  local d=$1 ip t=() i
+  $d rm -f bnx-srv bnx-cli >/dev/null 2>&1
+  $d run -d --name bnx-srv bb:1 sh -c "mkdir -p /www && dd if=/dev/zero of=/www/big bs=1M count=$SIZE_MIB 2>/dev/null && touch /www/ready && httpd -f -p 80 -h /www" >/dev/null
+  $d run -d --name bnx-cli bb:1 sleep 3600 >/dev/null
+  ip=$($d inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' bnx-srv)
+  for i in $(seq 1 120); do $d exec bnx-cli wget -qs "http://$ip/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+  for i in $(seq 1 "$XFERS"); do t+=("$(ms $d exec bnx-cli wget -qO /dev/null "http://$ip/big")"); done
+  $d rm -f bnx-srv bnx-cli >/dev/null 2>&1
+  printf '%s\n' "${t[@]}" | median
+}
+mib_s() { awk -v s="$SIZE_MIB" -v m="$1" 'BEGIN { if (m > 0) printf "%.0f", s * 1000 / m; else print "-" }'; }
+btm=$(throughput B); mtm=0
+[ $MOBY = 1 ] && mtm=$(throughput M)
+echo "berth transfer of $SIZE_MIB MiB, median ms: $btm; moby: $mtm"
+
 echo
 echo "| measure | Berth | Moby |"
 echo "|---|---|---|"
 echo "| run --rm --network none, median ms | $bnm | $mnm |"
 echo "| run --rm on the default bridge, median ms | $bbm | $mbm |"
 echo "| network set-up cost (difference), ms | $(awk -v a="$bbm" -v b="$bnm" 'BEGIN {print a - b}') | $(awk -v a="$mbm" -v b="$mnm" 'BEGIN {print a - b}') |"
+echo "| loopback throughput between two containers (wget from httpd, $SIZE_MIB MiB), MiB/s | $(mib_s "$btm") | $(mib_s "$mtm") |"

@@ -27,6 +27,9 @@ public sealed class Container
 
     /// <summary>NetworkSettings.Networks: network name → Docker's EndpointSettings (addresses filled while running).</summary>
     public JsonObject Networks { get; set; } = [];
+
+    /// <summary>NetworkSettings.Ports while running: "80/tcp" → host bindings (null for an exposed port not published).</summary>
+    public JsonObject Ports { get; set; } = [];
     public int RestartCount { get; set; }
     public bool HasBeenStartedBefore { get; set; }
     public bool HasBeenManuallyStopped { get; set; }

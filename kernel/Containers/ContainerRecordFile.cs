@@ -31,7 +31,7 @@ public static class ContainerRecordFile
             ["Config"] = container.Config.DeepClone(),
             ["State"] = JsonSerializer.SerializeToNode(state, Options),
             ["MountPoints"] = JsonSerializer.SerializeToNode(container.Mounts, Options),
-            ["NetworkSettings"] = new JsonObject { ["Networks"] = container.Networks.DeepClone() },
+            ["NetworkSettings"] = new JsonObject { ["Networks"] = container.Networks.DeepClone(), ["Ports"] = container.Ports.DeepClone() },
         };
         await AtomicFile.WriteAllBytesAsync(Path.Combine(directory, HostConfigFile),
             JsonSerializer.SerializeToUtf8Bytes(container.HostConfig, Options), cancellationToken).ConfigureAwait(false);
@@ -63,6 +63,7 @@ public static class ContainerRecordFile
             State = record["State"].Deserialize<ContainerState>(Options) ?? new ContainerState(),
             Mounts = record["MountPoints"].Deserialize<List<MountPoint>>(Options) ?? [],
             Networks = record["NetworkSettings"]?["Networks"]?.DeepClone() as JsonObject ?? [],
+            Ports = record["NetworkSettings"]?["Ports"]?.DeepClone() as JsonObject ?? [],
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Berth.Kernel.Names;
+using Berth.Kernel.Networks;
 using Berth.Kernel.Runtime;
 using Berth.Kernel.Runtime.Spec;
 using Berth.Sdk;
@@ -30,7 +31,9 @@ public sealed partial class ContainerService
         logs.Validate(HostConfigDefaults.LogDriver(host));
         OciRuntime.Resolve(daemon, host["Runtime"]?.GetValue<string>());
         var mounts = MountSpecParser.Parse(config, host);
-        var containerNetworks = InitialNetworks(host, networkingConfig);
+        var containerNetworks = InitialNetworks(config, host, networkingConfig);
+        if (host["NetworkMode"]?.GetValue<string>() == NetworkNames.Host && PublishedPorts.Requested(config, host).Count > 0)
+            warnings.Add("Published ports are discarded when using host network mode");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         if (string.IsNullOrEmpty(config["Hostname"]?.GetValue<string>()))
             config["Hostname"] = host["NetworkMode"]?.GetValue<string>() == "host" ? Environment.MachineName : id[..12];

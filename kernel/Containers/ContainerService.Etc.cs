@@ -23,16 +23,21 @@ public sealed partial class ContainerService
             HostNetwork = mode == "host",
             ContainerAddresses = AddressesOf(container),
         }, cancellationToken).ConfigureAwait(false);
-        await files.WriteResolvConfAsync(new ResolvConfOptions
-        {
-            // User-defined networks get the host's resolvers too until the embedded DNS server (127.0.0.11) exists.
-            Network = mode == "host" ? ResolvConfNetwork.Host : UsesSandbox(container) ? ResolvConfNetwork.Bridge : ResolvConfNetwork.None,
-            Dns = JsonRead.Strings(host, "Dns"),
-            DnsSearch = JsonRead.Strings(host, "DnsSearch"),
-            DnsOptions = JsonRead.Strings(host, "DnsOptions"),
-        }, cancellationToken).ConfigureAwait(false);
+        await files.WriteResolvConfAsync(ResolvConfOptionsOf(container), cancellationToken).ConfigureAwait(false);
         return [("/etc/hostname", files.HostnamePath), ("/etc/hosts", files.HostsPath), ("/etc/resolv.conf", files.ResolvConfPath)];
     }
+
+    /// <summary>What the container's resolv.conf is made from: on a user-defined network it names the embedded DNS (127.0.0.11).</summary>
+    private ResolvConfOptions ResolvConfOptionsOf(Container container) => new()
+    {
+        Network = container.NetworkMode == "host" ? ResolvConfNetwork.Host
+            : OnUserDefinedNetwork(container) ? ResolvConfNetwork.UserDefined
+            : UsesSandbox(container) ? ResolvConfNetwork.Bridge
+            : ResolvConfNetwork.None,
+        Dns = JsonRead.Strings(container.HostConfig, "Dns"),
+        DnsSearch = JsonRead.Strings(container.HostConfig, "DnsSearch"),
+        DnsOptions = JsonRead.Strings(container.HostConfig, "DnsOptions"),
+    };
 
     /// <summary>The container's Config.Env plus the variables of its legacy links.</summary>
     private JsonObject ConfigWithLinks(Container container)

@@ -6,7 +6,11 @@ using Berth.Sdk.Network;
 namespace Berth.Kernel.Networks;
 
 /// <summary>What a container asks of one of its networks (<c>--ip</c>, <c>--network-alias</c>, <c>--mac-address</c>).</summary>
-public sealed record EndpointRequest(string? IPv4Address, IReadOnlyList<string> Aliases, string? MacAddress);
+/// <param name="Dns">What the embedded DNS answers for the endpoint; used on user-defined networks only.</param>
+public sealed record EndpointRequest(string? IPv4Address, IReadOnlyList<string> Aliases, string? MacAddress, EndpointDns? Dns = null);
+
+/// <summary>The endpoint's names, the sandbox's legacy links (<c>target:alias</c>) and the resolvers to forward other names to.</summary>
+public sealed record EndpointDns(IReadOnlyList<string> Names, IReadOnlyList<string> Links, IReadOnlyList<string> Servers);
 
 /// <summary>A container's endpoint once joined: what inspect shows under NetworkSettings.Networks.</summary>
 public sealed record AttachedEndpoint(NetworkRecord Network, string EndpointId, IPAddress Address, int PrefixLength, string MacAddress, string? Gateway);
@@ -42,12 +46,13 @@ public sealed partial class NetworkService
             var mac = string.IsNullOrEmpty(created?.MacAddress) ? request.MacAddress ?? "" : created.MacAddress;
             try
             {
-                var join = await driver.JoinAsync(new JoinRequest(network.Id, endpointId, sandboxPath, NoOptions), cancellationToken).ConfigureAwait(false);
+                var join = await driver.JoinAsync(new JoinRequest(network.Id, endpointId, sandboxPath, JoinOptions(network, request.Dns)), cancellationToken).ConfigureAwait(false);
                 try
                 {
                     var gateway = gatewayEndpoint && !string.IsNullOrEmpty(join.Gateway) ? IPAddress.Parse(join.Gateway) : null;
                     Sandbox.AddInterface(sandboxPath, join.InterfaceName.SrcName, interfaceName, address, prefix, gateway);
                     Track(network.Id, new EndpointRecord(containerId, containerName, endpointId, mac, allocated.Address, "", request.Aliases));
+                    PublishEndpoint(network, "connect", containerId);
                     return new AttachedEndpoint(network, endpointId, address, prefix, mac, join.Gateway);
                 }
                 catch
@@ -69,18 +74,35 @@ public sealed partial class NetworkService
         }
     }
 
-    /// <summary>Leaves and deletes the endpoint and gives its address back; each step is tried even when one before failed.</summary>
+    /// <summary>Takes back the endpoint's published ports, leaves and deletes the endpoint and gives its address back; each step is tried even when one before failed.</summary>
     public async Task DetachAsync(string containerId, string networkId, string endpointId, string address)
     {
         Untrack(networkId, containerId);
         NetworkRecord? network;
         lock (gate) network = networks.GetValueOrDefault(networkId);
         if (network is null || NetworkNames.IsBuiltinDriver(network.Driver)) return;
+        PublishEndpoint(network, "disconnect", containerId);
         var driver = drivers.Network(network.Driver);
+        await IgnoreAsync(() => driver.RevokeExternalConnectivityAsync(network.Id, endpointId, CancellationToken.None)).ConfigureAwait(false);
         await IgnoreAsync(() => driver.LeaveAsync(network.Id, endpointId, CancellationToken.None)).ConfigureAwait(false);
         await IgnoreAsync(() => driver.DeleteEndpointAsync(network.Id, endpointId, CancellationToken.None)).ConfigureAwait(false);
         if (network.Pools.FirstOrDefault(p => !p.V6) is { } pool && address.Length > 0)
             await IgnoreAsync(() => drivers.Ipam(network.IpamDriver).ReleaseAddressAsync(pool.PoolId, address, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    private void PublishEndpoint(NetworkRecord network, string action, string containerId) =>
+        events.Publish("network", action, network.Id, new Dictionary<string, string> { ["container"] = containerId, ["name"] = network.Name, ["type"] = network.Driver });
+
+    /// <summary>The embedded DNS's options: on user-defined networks only, as Moby serves 127.0.0.11 there and not on the default bridge.</summary>
+    private static IReadOnlyDictionary<string, JsonElement> JoinOptions(NetworkRecord network, EndpointDns? dns)
+    {
+        if (dns is null || network.Predefined) return NoOptions;
+        return new Dictionary<string, JsonElement>
+        {
+            [EndpointOptions.DnsNames] = JsonSerializer.SerializeToElement(dns.Names),
+            [EndpointOptions.DnsLinks] = JsonSerializer.SerializeToElement(dns.Links),
+            [EndpointOptions.DnsServers] = JsonSerializer.SerializeToElement(dns.Servers),
+        };
     }
 
     private static (IPAddress Address, int PrefixLength) ParseCidr(string cidr)

@@ -35,6 +35,16 @@ public static class Sandbox
     /// <summary>Removes the namespace; its interfaces (and so the veth pairs) go with it. Missing is fine.</summary>
     public static void Delete(string path) => NetworkNamespace.Delete(path);
 
+    /// <summary>The lowest <c>eth</c>N not yet in the sandbox: the name of the next network's interface.</summary>
+    public static string NextInterfaceName(string path)
+    {
+        using var inside = NetworkNamespace.OpenNetlink(path);
+        var taken = inside.GetLinks().Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        var index = 0;
+        while (taken.Contains($"eth{index}")) index++;
+        return $"eth{index}";
+    }
+
     /// <summary>Moves <paramref name="hostName"/> into the sandbox as <paramref name="name"/> with its address; with a gateway, the default route.</summary>
     public static void AddInterface(string path, string hostName, string name, IPAddress address, int prefixLength, IPAddress? defaultGateway)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Berth.Kernel.Containers;
+using Berth.Kernel.Networks;
 
 namespace Berth.Kernel.Api.Containers;
 
@@ -52,7 +53,7 @@ public static class ContainerViews
             ["ImageID"] = c.ImageId,
             ["Command"] = string.Join(' ', c.Command),
             ["Created"] = c.Created.ToUnixTimeSeconds(),
-            ["Ports"] = new JsonArray(),
+            ["Ports"] = PublishedPorts.Summary(c.Ports),
             ["Labels"] = JsonSerializer.SerializeToNode(c.Labels),
             ["State"] = c.State.Status,
             ["Status"] = StatusText(c, DateTimeOffset.UtcNow),
@@ -136,7 +137,7 @@ public static class ContainerViews
             ["Bridge"] = "",
             ["SandboxID"] = "",
             ["SandboxKey"] = c.State.Running && c.NetworkMode != "host" ? $"/proc/{c.State.Pid}/ns/net" : "",
-            ["Ports"] = new JsonObject(),
+            ["Ports"] = c.Ports.DeepClone(),
             ["HairpinMode"] = false,
             ["LinkLocalIPv6Address"] = "",
             ["LinkLocalIPv6PrefixLen"] = 0,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Berth.Kernel.Containers;
 using Berth.Kernel.Networks;
 using Berth.Sdk;
 using Microsoft.AspNetCore.Builder;
@@ -21,10 +22,8 @@ public static class NetworkRoutes
         routes.MapPost("/networks/prune", PruneAsync);
         routes.MapGet("/networks/{id}", GetAsync);
         routes.MapDelete("/networks/{id}", RemoveAsync);
-        routes.MapPost("/networks/{id}/connect", (HttpContext _) =>
-            throw BerthException.NotImplemented("docker network connect is not supported by this version of Berth yet: containers join networks when they start"));
-        routes.MapPost("/networks/{id}/disconnect", (HttpContext _) =>
-            throw BerthException.NotImplemented("docker network disconnect is not supported by this version of Berth yet"));
+        routes.MapPost("/networks/{id}/connect", ConnectAsync);
+        routes.MapPost("/networks/{id}/disconnect", DisconnectAsync);
     }
 
     private static NetworkService Networks(HttpContext c) => c.RequestServices.GetRequiredService<NetworkService>();
@@ -84,6 +83,38 @@ public static class NetworkRoutes
         var selected = NetworkFilters.Build(FilterArgs.Parse(context.Request.Query["filters"]), n => InUse(networks, n));
         var removed = await networks.PruneAsync(selected, context.RequestAborted).ConfigureAwait(false);
         await ApiJson.WriteAsync(context, new JsonObject { ["NetworksDeleted"] = new JsonArray([.. removed.Select(n => (JsonNode?)n)]) }).ConfigureAwait(false);
+    }
+
+    private static async Task ConnectAsync(HttpContext context)
+    {
+        var body = await ReadObjectAsync(context).ConfigureAwait(false);
+        var container = body["Container"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(container)) throw BerthException.Invalid("no container specified");
+        await Containers(context).ConnectAsync(Id(context), container, body["EndpointConfig"] as JsonObject, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = 200;
+    }
+
+    private static async Task DisconnectAsync(HttpContext context)
+    {
+        var body = await ReadObjectAsync(context).ConfigureAwait(false);
+        var container = body["Container"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(container)) throw BerthException.Invalid("no container specified");
+        await Containers(context).DisconnectAsync(Id(context), container, body["Force"]?.GetValue<bool>() ?? false, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = 200;
+    }
+
+    private static ContainerService Containers(HttpContext c) => c.RequestServices.GetRequiredService<ContainerService>();
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw BerthException.Invalid($"invalid JSON: {ex.Message}");
+        }
     }
 
     /// <summary>Predefined networks count as used: they are never dangling.</summary>

@@ -12,7 +12,7 @@ namespace Berth.Plugins.BridgeNet;
 /// <summary>
 /// The bridge network plugin: libnetwork's bridge driver (<see cref="BridgeDriver"/>) and default IPAM.
 /// </summary>
-public sealed class BridgeNetPlugin : INetworkDriver, IIpamDriver
+public sealed class BridgeNetPlugin : INetworkDriver, IIpamDriver, IDisposable
 {
     public const string LocalAddressSpace = "LocalDefault";
     public const string GlobalAddressSpace = "GlobalDefault";
@@ -34,6 +34,9 @@ public sealed class BridgeNetPlugin : INetworkDriver, IIpamDriver
         ipam = new DefaultIpam(context.Root, log: context.Log);
         bridge = BridgeDriver.ForHost(context.Root, context.Log);
     }
+
+    /// <summary>When the daemon's connection ends (stop, upgrade): frees the host ports the bridge driver holds, so a new version can hold them.</summary>
+    public void Dispose() => bridge.Dispose();
 
     public Task<NetworkCapabilities> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new NetworkCapabilities(Scope: "local", ConnectivityScope: "local"));

@@ -6,6 +6,7 @@ internal static class RtnetlinkTypes
     public const ushort NewLink = 16;
     public const ushort DelLink = 17;
     public const ushort GetLink = 18;
+    public const ushort SetLink = 19;
     public const ushort NewAddress = 20;
     public const ushort DelAddress = 21;
     public const ushort GetAddress = 22;
@@ -19,6 +20,7 @@ internal static class RtnetlinkTypes
         NewLink => "RTM_NEWLINK",
         DelLink => "RTM_DELLINK",
         GetLink => "RTM_GETLINK",
+        SetLink => "RTM_SETLINK",
         NewAddress => "RTM_NEWADDR",
         DelAddress => "RTM_DELADDR",
         GetAddress => "RTM_GETADDR",

@@ -217,8 +217,6 @@ public sealed class ContainerCliTests : BusyboxDaemonFixture
         Assert.That(badVolume.ExitCode, Is.Not.Zero);
         var badMount = await Docker("run", "--rm", "--network", "none", "--mount", "type=bind,source=/no/such/dir,target=/x", Image, "true");
         Assert.That(badMount.Stderr, Does.Contain("bind source path does not exist: /no/such/dir"));
-        var ports = await Docker("run", "--rm", "-p", "127.0.0.1::80", Image, "true");
-        Assert.That(ports.Stderr, Does.Contain("publishing ports (-p, -P) is not supported by this version of Berth yet"));
         var missingNetwork = await Docker("run", "--rm", "--pull", "never", "--network", "no-such-net", Image, "true");
         Assert.That(missingNetwork.Stderr, Does.Contain("network no-such-net not found"));
     }

@@ -20,6 +20,10 @@ internal sealed class RecordingNetworkDrivers : INetworkDrivers, INetworkDriver,
     public List<CreateNetworkRequest> Created { get; } = [];
     public HashSet<string> Pools { get; } = [];
     public Exception? CreateNetworkFailure { get; set; }
+    public Exception? ProgramFailure { get; set; }
+
+    /// <summary>The port map of the last ProgramExternalConnectivity; oper info answers it with host port 0 made 32768.</summary>
+    public List<PortBinding> Programmed { get; } = [];
 
     public INetworkDriver Network(string driver) => driver == "bridge" ? this : throw BerthException.NotFound($"plugin \"{driver}\" not found");
     public IIpamDriver Ipam(string driver) => driver == "default" ? this : throw BerthException.NotFound($"plugin \"{driver}\" not found");
@@ -75,10 +79,30 @@ internal sealed class RecordingNetworkDrivers : INetworkDrivers, INetworkDriver,
     Task<IpamCapabilities> IIpamDriver.GetCapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(new IpamCapabilities(false, false));
     public Task<AddressSpaces> GetDefaultAddressSpacesAsync(CancellationToken cancellationToken) => Task.FromResult(new AddressSpaces("LocalDefault", "GlobalDefault"));
     public Task<EndpointInterface> CreateEndpointAsync(CreateEndpointRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"EndpointOperInfo {endpointId}");
+        var published = Programmed.Select(b => b with { HostIP = b.HostIP.Length == 0 ? "0.0.0.0" : b.HostIP, HostPort = b.HostPort == 0 ? 32768 : b.HostPort, HostPortEnd = 0 });
+        IReadOnlyDictionary<string, JsonElement> info = new Dictionary<string, JsonElement> { [EndpointOptions.PortMap] = JsonSerializer.SerializeToElement(published) };
+        return Task.FromResult(info);
+    }
+
     public Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task ProgramExternalConnectivityAsync(string networkId, string endpointId, IReadOnlyDictionary<string, JsonElement> options, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task RevokeExternalConnectivityAsync(string networkId, string endpointId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task ProgramExternalConnectivityAsync(string networkId, string endpointId, IReadOnlyDictionary<string, JsonElement> options, CancellationToken cancellationToken)
+    {
+        Calls.Add($"ProgramExternalConnectivity {endpointId}");
+        if (ProgramFailure is { } failure) throw failure;
+        Programmed.AddRange(options[EndpointOptions.PortMap].Deserialize<List<PortBinding>>()!);
+        return Task.CompletedTask;
+    }
+
+    public Task RevokeExternalConnectivityAsync(string networkId, string endpointId, CancellationToken cancellationToken)
+    {
+        Calls.Add($"RevokeExternalConnectivity {endpointId}");
+        Programmed.Clear();
+        return Task.CompletedTask;
+    }
 }

@@ -7,9 +7,6 @@ namespace Berth.Plugins.BridgeNet.Bridge;
 
 internal sealed partial class BridgeDriver
 {
-    public const string MacAddressInfo = "com.docker.network.endpoint.macaddress";
-    public const string PortMapOption = "com.docker.network.portmap";
-
     /// <summary>
     /// Makes the endpoint's veth pair on the network's bridge. The container end gets the MAC the daemon asked for, or
     /// Moby's MAC from the IPv4 address (02:42 and its four bytes), which is then the one field of the answer filled.
@@ -46,27 +43,32 @@ internal sealed partial class BridgeDriver
         }, cancellationToken);
     }
 
-    /// <summary>What inspect shows of the endpoint: its MAC address.</summary>
+    /// <summary>What inspect shows of the endpoint: its MAC address, and the ports published (with the host ports chosen) once programmed.</summary>
     public Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId, CancellationToken cancellationToken) =>
         LockedAsync(() =>
         {
             var endpoint = Endpoint(networkId, endpointId);
-            IReadOnlyDictionary<string, JsonElement> info = new Dictionary<string, JsonElement>
+            var info = new Dictionary<string, JsonElement>
             {
-                [MacAddressInfo] = JsonSerializer.SerializeToElement(endpoint.MacAddress),
+                [EndpointOptions.MacAddress] = JsonSerializer.SerializeToElement(endpoint.MacAddress),
             };
-            return Task.FromResult(info);
+            if (endpoint.Ports is { } ports) info[EndpointOptions.PortMap] = JsonSerializer.SerializeToElement(ports.Select(p => p.ToBinding()).ToList());
+            return Task.FromResult<IReadOnlyDictionary<string, JsonElement>>(info);
         }, cancellationToken);
 
-    /// <summary>Deletes the endpoint's veth pair if its host end is still there, and forgets it. An unknown endpoint is no error.</summary>
+    /// <summary>
+    /// Unpublishes the endpoint's ports if it still has any, deletes its veth pair if its host end is still there, and
+    /// forgets it. An unknown endpoint is no error.
+    /// </summary>
     public Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken) =>
-        LockedAsync(() =>
+        LockedAsync(async () =>
         {
-            if (!state.Endpoints.TryGetValue(endpointId, out var endpoint)) return Task.CompletedTask;
+            if (!state.Endpoints.TryGetValue(endpointId, out var endpoint)) return;
+            if (state.Networks.GetValueOrDefault(endpoint.NetworkId) is { } network)
+                endpoint = await UnpublishAsync(network, endpoint, cancellationToken).ConfigureAwait(false);
             WithNetlink(netlink => EndpointLinks.DeleteHostEnd(netlink, endpoint.HostInterface));
             state.Endpoints.Remove(endpointId);
             Save(undo: () => state.Endpoints[endpointId] = endpoint);
-            return Task.CompletedTask;
         }, cancellationToken);
 
     /// <summary>
@@ -93,16 +95,6 @@ internal sealed partial class BridgeDriver
     /// <summary>Nothing to undo: the daemon takes the interface out of the sandbox, DeleteEndpoint removes the pair.</summary>
     public Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Port publishing is not supported yet: a port map is refused, anything else needs nothing.</summary>
-    public Task ProgramExternalConnectivityAsync(string networkId, string endpointId, IReadOnlyDictionary<string, JsonElement> options, CancellationToken cancellationToken)
-    {
-        if (options is not null && options.TryGetValue(PortMapOption, out var portMap) && !IsEmpty(portMap))
-            throw BerthException.NotImplemented("publishing ports (-p, -P) is not supported by this version of Berth yet");
-        return Task.CompletedTask;
-    }
-
-    public Task RevokeExternalConnectivityAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Task.CompletedTask;
-
     private BridgeNetwork Network(string networkId) =>
         state.Networks.GetValueOrDefault(networkId) ?? throw BerthException.NotFound($"bridge: network {Short(networkId ?? "")} not found");
 
@@ -119,13 +111,4 @@ internal sealed partial class BridgeDriver
             throw BerthException.Invalid($"bridge: invalid endpoint {field} '{text}'");
         return cidr;
     }
-
-    private static bool IsEmpty(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Undefined or JsonValueKind.Null => true,
-        JsonValueKind.Array => value.GetArrayLength() == 0,
-        JsonValueKind.Object => !value.EnumerateObject().Any(),
-        JsonValueKind.String => string.IsNullOrEmpty(value.GetString()),
-        _ => false,
-    };
 }

@@ -29,6 +29,7 @@ internal sealed partial class BridgeDriver
                 await firewall.EnsureChainsAsync(cancellationToken).ConfigureAwait(false);
                 await firewall.AddAsync(rules, cancellationToken).ConfigureAwait(false);
                 if (!network.Internal) await forwarding.EnableAsync(cancellationToken).ConfigureAwait(false);
+                if (existing is not null) await RepublishAsync(network, cancellationToken).ConfigureAwait(false);
                 state.Networks[network.Id] = network;
                 Save(undo: () =>
                 {
@@ -49,14 +50,15 @@ internal sealed partial class BridgeDriver
     }
 
     /// <summary>
-    /// Removes the network's rules, its endpoints' veth pairs if the daemon left any, and the bridge if the driver
-    /// created it, then forgets the network. An unknown network is no error.
+    /// Removes the network's rules, its endpoints' published ports and veth pairs if the daemon left any, and the bridge
+    /// if the driver created it, then forgets the network. An unknown network is no error.
     /// </summary>
     public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken) =>
         LockedAsync(async () =>
         {
             if (!state.Networks.TryGetValue(networkId, out var network)) return;
             var endpoints = state.EndpointsOf(networkId);
+            await UnpublishAllAsync(network, endpoints, cancellationToken).ConfigureAwait(false);
             WithNetlink(netlink =>
             {
                 foreach (var endpoint in endpoints) EndpointLinks.DeleteHostEnd(netlink, endpoint.HostInterface);

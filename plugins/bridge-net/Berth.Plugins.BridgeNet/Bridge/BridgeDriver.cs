@@ -1,3 +1,4 @@
+using Berth.Plugins.BridgeNet.Bridge.Ports;
 using Berth.Sdk;
 using Berth.Sdk.Network;
 using Berth.Sdk.Networking.Netlink;
@@ -11,12 +12,14 @@ namespace Berth.Plugins.BridgeNet.Bridge;
 /// the calls. The kernel is reached through seams (a netlink factory, an iptables runner, sysctl) so tests run the
 /// driver inside a network namespace of their own.
 /// </summary>
-internal sealed partial class BridgeDriver : INetworkDriver
+internal sealed partial class BridgeDriver : INetworkDriver, IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly Func<RtNetlink> openNetlink;
     private readonly Firewall firewall;
     private readonly IpForwarding forwarding;
+    private readonly ISysctl sysctl;
+    private readonly PortReservations ports;
     private readonly BridgeStateFile? file;
     private readonly BridgeState state;
     private readonly string? loadFailure;
@@ -27,7 +30,8 @@ internal sealed partial class BridgeDriver : INetworkDriver
     /// <param name="iptables">Runs iptables in that namespace.</param>
     /// <param name="sysctl">Reads and writes that namespace's kernel parameters.</param>
     /// <param name="log">Where an unreadable state file and failures of best-effort cleanups are reported.</param>
-    public BridgeDriver(string? stateDirectory, Func<RtNetlink> openNetlink, IIptables iptables, ISysctl sysctl, TextWriter? log = null)
+    /// <param name="portSockets">Opens the sockets that hold published host ports in that namespace; the calling thread's when null.</param>
+    public BridgeDriver(string? stateDirectory, Func<RtNetlink> openNetlink, IIptables iptables, ISysctl sysctl, TextWriter? log = null, IPortSockets? portSockets = null)
     {
         ArgumentNullException.ThrowIfNull(openNetlink);
         ArgumentNullException.ThrowIfNull(iptables);
@@ -35,7 +39,9 @@ internal sealed partial class BridgeDriver : INetworkDriver
         this.openNetlink = openNetlink;
         firewall = new Firewall(iptables);
         forwarding = new IpForwarding(sysctl, firewall);
+        this.sysctl = sysctl;
         this.log = log ?? TextWriter.Null;
+        ports = new PortReservations(portSockets ?? new HostPortSockets(), this.log);
         if (stateDirectory is null)
         {
             state = new BridgeState();
@@ -53,6 +59,7 @@ internal sealed partial class BridgeDriver : INetworkDriver
             loadFailure = $"bridge: the driver's state cannot be read: {ex.Message}";
             this.log.WriteLine(loadFailure);
         }
+        HoldPublishedPorts();
     }
 
     /// <summary>The driver of the host: its rtnetlink, its <c>iptables</c>, its <c>/proc/sys</c>.</summary>

@@ -1,3 +1,5 @@
+using Berth.Plugins.BridgeNet.Bridge.Ports;
+
 namespace Berth.Plugins.BridgeNet.Bridge;
 
 /// <summary>One endpoint of the bridge driver, as it is kept on disk: a veth pair with one end on the network's bridge.</summary>
@@ -15,4 +17,11 @@ internal sealed record BridgeEndpoint(
     string ContainerInterface,
     string? Address,
     string? AddressIPv6,
-    string MacAddress);
+    string MacAddress)
+{
+    /// <summary>
+    /// The ports published for the endpoint (ProgramExternalConnectivity), with the host ports chosen; null when none
+    /// are. Missing in files written before ports could be published.
+    /// </summary>
+    public IReadOnlyList<PublishedPort>? Ports { get; init; }
+}

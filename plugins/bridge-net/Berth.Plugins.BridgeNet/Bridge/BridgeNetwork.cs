@@ -15,7 +15,7 @@ namespace Berth.Plugins.BridgeNet.Bridge;
 /// <param name="Internal">An internal network: no traffic in from or out to other interfaces, no gateway for containers.</param>
 /// <param name="EnableIPv6">Whether the network has IPv6.</param>
 /// <param name="DefaultBridge">The daemon's predefined <c>bridge</c> network.</param>
-/// <param name="HostBindingIPv4">The default host address for published ports (stored; ports are not published yet).</param>
+/// <param name="HostBindingIPv4">The default host address for published ports (<c>0.0.0.0</c> when null).</param>
 /// <param name="ContainerInterfacePrefix">The prefix of the interface name in the container (<c>eth</c>).</param>
 /// <param name="CreatedBridge">True when the driver created the bridge (and so deletes it with the network); false when it adopted one.</param>
 internal sealed record BridgeNetwork(

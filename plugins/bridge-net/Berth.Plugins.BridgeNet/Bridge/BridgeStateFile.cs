@@ -13,7 +13,8 @@ namespace Berth.Plugins.BridgeNet.Bridge;
 ///                   "defaultBridge": false, "hostBindingIPv4": "0.0.0.0", "containerInterfacePrefix": "eth",
 ///                   "createdBridge": true } ],
 ///   "endpoints": [ { "id": "…", "networkId": "…", "hostInterface": "veth1a2b3c4", "containerInterface": "vethc5d6e7f",
-///                    "address": "172.18.0.2/16", "macAddress": "02:42:ac:12:00:02" } ] }
+///                    "address": "172.18.0.2/16", "macAddress": "02:42:ac:12:00:02",
+///                    "ports": [ { "proto": "tcp", "hostIP": "0.0.0.0", "hostPort": 8080, "containerIP": "172.18.0.2", "containerPort": 80 } ] } ] }
 /// </code>
 /// Null fields are left out. Every save replaces the file atomically: a temporary file, fsync, rename, fsync of the folder.
 /// </summary>

@@ -17,10 +17,7 @@ internal sealed class Firewall(IIptables iptables)
     public async Task EnsureChainsAsync(CancellationToken cancellationToken)
     {
         foreach (var chain in new[] { FirewallRules.IsolationChain, FirewallRules.ForwardChain })
-        {
-            if (!(await RunAsync(["-t", FirewallRule.Filter, "-S", chain], cancellationToken).ConfigureAwait(false)).Succeeded)
-                await MustAsync(["-t", FirewallRule.Filter, "-N", chain], cancellationToken).ConfigureAwait(false);
-        }
+            await EnsureChainAsync(FirewallRule.Filter, chain, cancellationToken).ConfigureAwait(false);
         var isolation = Jump(FirewallRules.IsolationChain);
         var forward = Jump(FirewallRules.ForwardChain);
         var hasIsolation = await ExistsAsync(isolation, cancellationToken).ConfigureAwait(false);
@@ -29,6 +26,35 @@ internal sealed class Firewall(IIptables iptables)
         if (hasIsolation) await RemoveAsync([isolation], cancellationToken).ConfigureAwait(false);
         await MustAsync(["-t", FirewallRule.Filter, "-I", Forward, "1", .. forward.Specification], cancellationToken).ConfigureAwait(false);
         await MustAsync(["-t", FirewallRule.Filter, "-I", Forward, "1", .. isolation.Specification], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the chain <paramref name="chain"/> of <paramref name="table"/> unless it is there.</summary>
+    public async Task EnsureChainAsync(string table, string chain, CancellationToken cancellationToken)
+    {
+        if (!(await RunAsync(["-t", table, "-S", chain], cancellationToken).ConfigureAwait(false)).Succeeded)
+            await MustAsync(["-t", table, "-N", chain], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>True when the chain has no rule (or is not there).</summary>
+    public async Task<bool> IsEmptyAsync(string table, string chain, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["-t", table, "-S", chain], cancellationToken).ConfigureAwait(false);
+        return !result.Succeeded || !result.Output.Split('\n').Any(l => l.StartsWith("-A ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Deletes the chain (<c>-X</c>) if it is there; false when iptables refuses (it has rules or something jumps to it).</summary>
+    public async Task<bool> TryDeleteChainAsync(string table, string chain, CancellationToken cancellationToken)
+    {
+        if (!(await RunAsync(["-t", table, "-S", chain], cancellationToken).ConfigureAwait(false)).Succeeded) return true;
+        return (await RunAsync(["-t", table, "-X", chain], cancellationToken).ConfigureAwait(false)).Succeeded;
+    }
+
+    /// <summary>Puts the rule first in its chain (<c>-I CHAIN 1</c>) unless it is there already, wherever it is.</summary>
+    public async Task InsertFirstAsync(FirewallRule rule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (!await ExistsAsync(rule, cancellationToken).ConfigureAwait(false))
+            await MustAsync(["-t", rule.Table, "-I", rule.Chain, "1", .. rule.Specification], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Appends each rule that is not there yet.</summary>

@@ -74,7 +74,7 @@ public class DriverWithoutKernelTests
     }
 
     [Test]
-    public async Task ProgramExternalConnectivity_PortMap_NotImplementedWithMobyLikeMessage()
+    public async Task ProgramExternalConnectivity_PortMapForUnknownEndpoint_NotFound()
     {
         var options = new Dictionary<string, JsonElement>
         {
@@ -83,7 +83,21 @@ public class DriverWithoutKernelTests
 
         var ex = await Wait.ThrowsAsync<BerthException>(() => Driver().ProgramExternalConnectivityAsync("n", "e", options, CancellationToken.None));
 
-        Assert.That((ex.Kind, ex.Message), Is.EqualTo((BerthErrorKind.NotImplemented, "publishing ports (-p, -P) is not supported by this version of Berth yet")));
+        Assert.That(ex.Kind, Is.EqualTo(BerthErrorKind.NotFound));
+        Assert.That(iptables.Calls, Is.Empty);
+    }
+
+    [Test]
+    public async Task ProgramExternalConnectivity_UnknownProtocol_InvalidParameter()
+    {
+        var options = new Dictionary<string, JsonElement>
+        {
+            ["com.docker.network.portmap"] = JsonSerializer.SerializeToElement(new[] { new { Proto = 1, Port = 80, HostPort = 8080 } }),
+        };
+
+        var ex = await Wait.ThrowsAsync<BerthException>(() => Driver().ProgramExternalConnectivityAsync("n", "e", options, CancellationToken.None));
+
+        Assert.That(ex.Kind, Is.EqualTo(BerthErrorKind.InvalidParameter));
     }
 
     [TestCase("[]")]

@@ -3,7 +3,7 @@ using Berth.Plugins.BridgeNet.Bridge;
 namespace Berth.Plugins.Tests.BridgeNet.Bridge.Support;
 
 /// <summary>
-/// An iptables that keeps its tables in memory and records every call: enough of -S, -N, -C, -A, -I, -D and -P
+/// An iptables that keeps its tables in memory and records every call: enough of -S, -N, -X, -C, -A, -I, -D and -P
 /// (each after <c>-t TABLE</c>) for the firewall code. <see cref="FailOn"/> makes a matching call exit 4.
 /// </summary>
 internal sealed class FakeIptables : IIptables
@@ -11,7 +11,10 @@ internal sealed class FakeIptables : IIptables
     private readonly Dictionary<(string Table, string Chain), List<string>> chains = new()
     {
         [("filter", "FORWARD")] = [],
+        [("nat", "PREROUTING")] = [],
+        [("nat", "OUTPUT")] = [],
         [("nat", "POSTROUTING")] = [],
+        [("raw", "PREROUTING")] = [],
     };
 
     public List<string> Calls { get; } = [];
@@ -36,7 +39,13 @@ internal sealed class FakeIptables : IIptables
         switch (arguments[2])
         {
             case "-S":
-                return chains.ContainsKey(key) ? Result(line, 0, "") : Result(line, 1, "No chain");
+                if (!chains.TryGetValue(key, out var listed)) return Result(line, 1, "No chain");
+                return Task.FromResult(new IptablesResult("iptables " + line, 0, string.Join('\n', listed.Select(r => $"-A {arguments[3]} {r}").Prepend($"-N {arguments[3]}")), ""));
+            case "-X":
+                if (!chains.TryGetValue(key, out var deleted)) return Result(line, 1, "No chain/target/match by that name.");
+                if (deleted.Count > 0) return Result(line, 1, "Directory not empty");
+                chains.Remove(key);
+                return Result(line, 0, "");
             case "-N":
                 if (!chains.TryAdd(key, [])) return Result(line, 1, "Chain already exists.");
                 return Result(line, 0, "");

@@ -18,6 +18,7 @@ public abstract class NamespaceFixture
 {
     private readonly List<string> namespaces = [];
     private readonly List<RtNetlink> sockets = [];
+    private readonly List<BridgeDriver> drivers = [];
     private string? directory;
 
     protected string HostNamespace { get; private set; } = "";
@@ -50,6 +51,9 @@ public abstract class NamespaceFixture
     [TearDown]
     public void RemoveNamespaces()
     {
+        // The drivers' sockets that hold published ports keep the host namespace alive.
+        foreach (var driver in drivers) driver.Dispose();
+        drivers.Clear();
         foreach (var socket in sockets) socket.Dispose();
         sockets.Clear();
         var failures = new List<Exception>();
@@ -87,9 +91,17 @@ public abstract class NamespaceFixture
         return netlink;
     }
 
-    /// <summary>A driver over the fixture's state directory, working in the host namespace (a new one is a plugin restart).</summary>
-    internal BridgeDriver NewDriver(IIptables? iptables = null) =>
-        new(StateDirectory, () => NetworkNamespace.OpenNetlink(HostNamespace), iptables ?? HostIptables, new NamespaceSysctl(HostNamespace), TestContext.Out);
+    /// <summary>
+    /// A driver over the fixture's state directory, working in the host namespace (a new one is a plugin restart;
+    /// dispose the old one first when it published ports, as the plugin's exit would). Disposed in TearDown.
+    /// </summary>
+    internal BridgeDriver NewDriver(IIptables? iptables = null)
+    {
+        var driver = new BridgeDriver(StateDirectory, () => NetworkNamespace.OpenNetlink(HostNamespace), iptables ?? HostIptables,
+            new NamespaceSysctl(HostNamespace), TestContext.Out, new NamespacePortSockets(HostNamespace));
+        drivers.Add(driver);
+        return driver;
+    }
 
     /// <summary>The lines of <c>iptables -t TABLE -S</c> in the host namespace.</summary>
     protected async Task<IReadOnlyList<string>> RulesAsync(string table = "filter")
