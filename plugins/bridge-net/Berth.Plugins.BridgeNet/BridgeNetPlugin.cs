@@ -12,7 +12,7 @@ namespace Berth.Plugins.BridgeNet;
 /// <summary>
 /// The bridge network plugin: libnetwork's bridge driver (<see cref="BridgeDriver"/>) and default IPAM.
 /// </summary>
-public sealed class BridgeNetPlugin : INetworkDriver, IIpamDriver, IDisposable
+public sealed class BridgeNetPlugin : INetworkDriver, IIpamDriver, IDisposable, IAsyncDisposable
 {
     public const string LocalAddressSpace = "LocalDefault";
     public const string GlobalAddressSpace = "GlobalDefault";
@@ -37,6 +37,9 @@ public sealed class BridgeNetPlugin : INetworkDriver, IIpamDriver, IDisposable
 
     /// <summary>When the daemon's connection ends (stop, upgrade): frees the host ports the bridge driver holds, so a new version can hold them.</summary>
     public void Dispose() => bridge.Dispose();
+
+    /// <summary>What the plugin host calls when the connection ends: <see cref="Dispose"/>, and the embedded DNS listeners close.</summary>
+    public ValueTask DisposeAsync() => bridge.ShutdownAsync();
 
     public Task<NetworkCapabilities> GetCapabilitiesAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new NetworkCapabilities(Scope: "local", ConnectivityScope: "local"));

@@ -69,11 +69,13 @@ internal sealed partial class BridgeDriver
             WithNetlink(netlink => EndpointLinks.DeleteHostEnd(netlink, endpoint.HostInterface));
             state.Endpoints.Remove(endpointId);
             Save(undo: () => state.Endpoints[endpointId] = endpoint);
+            await ForgetDnsAsync(endpointId).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>
     /// Names the container end for the daemon, which moves it into the sandbox as <c>eth</c>N and configures it, and
-    /// gives the gateway (none on an internal network).
+    /// gives the gateway (none on an internal network). With <see cref="EndpointOptions.DnsNames"/>, the endpoint's
+    /// names are served by the embedded DNS in the sandbox (BridgeDriver.Dns.cs); a sandbox it cannot serve is logged, not refused.
     /// </summary>
     public Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
     {
@@ -88,12 +90,15 @@ internal sealed partial class BridgeDriver
                 GatewayIPv6: network.Internal || !network.EnableIPv6 ? null : network.GatewayAddressIPv6,
                 StaticRoutes: null,
                 DisableGatewayService: false);
-            return Task.FromResult(response);
+            return JoinDnsAsync(endpoint, request, response, cancellationToken);
         }, cancellationToken);
     }
 
-    /// <summary>Nothing to undo: the daemon takes the interface out of the sandbox, DeleteEndpoint removes the pair.</summary>
-    public Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Forgets the endpoint's embedded-DNS names (the sandbox's listener closes with its last); the daemon takes the
+    /// interface out of the sandbox, DeleteEndpoint removes the pair.
+    /// </summary>
+    public Task LeaveAsync(string networkId, string endpointId, CancellationToken cancellationToken) => LeaveDnsAsync(endpointId, cancellationToken);
 
     private BridgeNetwork Network(string networkId) =>
         state.Networks.GetValueOrDefault(networkId) ?? throw BerthException.NotFound($"bridge: network {Short(networkId ?? "")} not found");

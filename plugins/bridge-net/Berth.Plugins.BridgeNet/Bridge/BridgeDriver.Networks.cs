@@ -73,5 +73,6 @@ internal sealed partial class BridgeDriver
                 state.Networks[networkId] = network;
                 foreach (var endpoint in endpoints) state.Endpoints[endpoint.Id] = endpoint;
             });
+            foreach (var endpoint in endpoints) await ForgetDnsAsync(endpoint.Id).ConfigureAwait(false);
         }, cancellationToken);
 }

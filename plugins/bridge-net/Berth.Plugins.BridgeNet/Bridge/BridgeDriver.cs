@@ -42,6 +42,7 @@ internal sealed partial class BridgeDriver : INetworkDriver, IDisposable
         this.sysctl = sysctl;
         this.log = log ?? TextWriter.Null;
         ports = new PortReservations(portSockets ?? new HostPortSockets(), this.log);
+        dns = new Dns.EmbeddedDns(this.log);
         if (stateDirectory is null)
         {
             state = new BridgeState();
@@ -60,6 +61,7 @@ internal sealed partial class BridgeDriver : INetworkDriver, IDisposable
             this.log.WriteLine(loadFailure);
         }
         HoldPublishedPorts();
+        dnsRestored = RestoreDnsAsync();
     }
 
     /// <summary>The driver of the host: its rtnetlink, its <c>iptables</c>, its <c>/proc/sys</c>.</summary>

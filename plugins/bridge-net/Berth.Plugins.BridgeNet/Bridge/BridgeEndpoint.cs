@@ -24,4 +24,10 @@ internal sealed record BridgeEndpoint(
     /// are. Missing in files written before ports could be published.
     /// </summary>
     public IReadOnlyList<PublishedPort>? Ports { get; init; }
+
+    /// <summary>
+    /// The endpoint's embedded-DNS registration (Join with <c>berth.dns.names</c>), served again when the plugin starts;
+    /// null when it has none. Missing in files written before the embedded DNS.
+    /// </summary>
+    public Dns.DnsRegistration? Dns { get; init; }
 }

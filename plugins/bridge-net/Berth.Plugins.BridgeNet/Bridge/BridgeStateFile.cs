@@ -14,7 +14,9 @@ namespace Berth.Plugins.BridgeNet.Bridge;
 ///                   "createdBridge": true } ],
 ///   "endpoints": [ { "id": "…", "networkId": "…", "hostInterface": "veth1a2b3c4", "containerInterface": "vethc5d6e7f",
 ///                    "address": "172.18.0.2/16", "macAddress": "02:42:ac:12:00:02",
-///                    "ports": [ { "proto": "tcp", "hostIP": "0.0.0.0", "hostPort": 8080, "containerIP": "172.18.0.2", "containerPort": 80 } ] } ] }
+///                    "ports": [ { "proto": "tcp", "hostIP": "0.0.0.0", "hostPort": 8080, "containerIP": "172.18.0.2", "containerPort": 80 } ],
+///                    "dns": { "endpointId": "…", "networkId": "…", "sandboxKey": "/var/run/berth/netns/…", "address": "172.18.0.2",
+///                             "names": [ "web", "0123456789ab" ], "links": [ "db:database" ], "servers": [ "10.0.0.2" ] } } ] }
 /// </code>
 /// Null fields are left out. Every save replaces the file atomically: a temporary file, fsync, rename, fsync of the folder.
 /// </summary>
