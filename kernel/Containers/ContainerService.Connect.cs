@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Berth.Kernel.InitLayer;
 using Berth.Kernel.Networks;
 using Berth.Sdk;
 
@@ -13,6 +14,7 @@ public sealed partial class ContainerService
     public async Task ConnectAsync(string networkReference, string containerReference, JsonObject? endpointConfig, CancellationToken cancellationToken)
     {
         var container = store.Get(containerReference);
+        await networks.WhenReadyAsync(cancellationToken).ConfigureAwait(false);
         var network = networks.Get(networkReference);
         await container.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -35,6 +37,9 @@ public sealed partial class ContainerService
                 }
             }
             await SaveAsync(container, CancellationToken.None).ConfigureAwait(false);
+            // As Moby's sandbox starts its resolver at the first user-defined network: resolv.conf now names 127.0.0.11 (unless the user edited it).
+            if (container.State.Running && !network.Predefined)
+                await new EtcFiles(store.DirectoryOf(container.Id)).WriteResolvConfAsync(ResolvConfOptionsOf(container), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -46,6 +51,7 @@ public sealed partial class ContainerService
     public async Task DisconnectAsync(string networkReference, string containerReference, bool force, CancellationToken cancellationToken)
     {
         var container = store.Get(containerReference);
+        await networks.WhenReadyAsync(cancellationToken).ConfigureAwait(false);
         var network = networks.Get(networkReference);
         await container.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -31,6 +31,7 @@ public sealed partial class ContainerService
         logs.Validate(HostConfigDefaults.LogDriver(host));
         OciRuntime.Resolve(daemon, host["Runtime"]?.GetValue<string>());
         var mounts = MountSpecParser.Parse(config, host);
+        await networks.WhenReadyAsync(cancellationToken).ConfigureAwait(false);
         var containerNetworks = InitialNetworks(config, host, networkingConfig);
         if (host["NetworkMode"]?.GetValue<string>() == NetworkNames.Host && PublishedPorts.Requested(config, host).Count > 0)
             warnings.Add("Published ports are discarded when using host network mode");

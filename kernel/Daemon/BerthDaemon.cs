@@ -159,7 +159,8 @@ public static class BerthDaemon
         var startedAt = time.GetUtcNow();
         var containerService = app.Services.GetRequiredService<ContainerService>();
         _ = app.Services.GetRequiredService<HealthMonitor>();
-        _ = StartPluginsAsync(plugins, images, containerService, () => NetworkSubsystem.ConnectAsync(app.Services, holder.Current, lifetime.ApplicationStopping), startedAt, lifetime.ApplicationStopping);
+        _ = StartPluginsAsync(plugins, images, containerService, app.Services.GetRequiredService<NetworkService>(),
+            () => NetworkSubsystem.ConnectAsync(app.Services, holder.Current, lifetime.ApplicationStopping), startedAt, lifetime.ApplicationStopping);
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         Log.Information("berthd shutting down");
@@ -169,13 +170,25 @@ public static class BerthDaemon
         return 0;
     }
 
-    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, ContainerService containers, Func<Task> connectNetworks,
-        DateTimeOffset startedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Plugins, then the predefined networks, then the containers found on disk (adopted or restarted). Until then,
+    /// network requests and container creation wait (<see cref="NetworkService.WhenReadyAsync"/>), as Moby serves
+    /// its API only after its restore.
+    /// </summary>
+    private static async Task StartPluginsAsync(PluginManager plugins, ImageSubsystem images, ContainerService containers, NetworkService networks,
+        Func<Task> connectNetworks, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        await plugins.StartEnabledAsync(cancellationToken).ConfigureAwait(false);
-        await images.ReclaimAsync(startedAt, cancellationToken).ConfigureAwait(false);
-        await connectNetworks().ConfigureAwait(false);
-        await containers.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await plugins.StartEnabledAsync(cancellationToken).ConfigureAwait(false);
+            await images.ReclaimAsync(startedAt, cancellationToken).ConfigureAwait(false);
+            await connectNetworks().ConfigureAwait(false);
+            await containers.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            networks.PredefinedReady();
+        }
     }
 
     private static bool Reload(DaemonConfigHolder holder)

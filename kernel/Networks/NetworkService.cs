@@ -25,6 +25,7 @@ public sealed partial class NetworkService
     private readonly AsyncLock changes = new();
     private readonly Lock gate = new();
     private readonly Dictionary<string, NetworkRecord> networks = new(StringComparer.Ordinal);
+    private TaskCompletionSource? predefined;
 
     public NetworkService(NetworkStore store, IEnumerable<NetworkRecord> loaded, INetworkDrivers drivers, EventsService events, TimeProvider time)
     {
@@ -35,6 +36,30 @@ public sealed partial class NetworkService
         this.events = events;
         this.time = time;
         foreach (var network in loaded) networks[network.Id] = network;
+    }
+
+    /// <summary>
+    /// The daemon serves its API before the plugins run: from now until <see cref="PredefinedReady"/>, callers of
+    /// <see cref="WhenReadyAsync"/> wait for the predefined networks and the restored containers' endpoints, so a
+    /// <c>docker run</c> right after the start does not find "network bridge not found" and inspect lists every endpoint.
+    /// </summary>
+    public void AwaitPredefined() => predefined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The predefined networks are there and the containers restored (or that failed: callers then get the usual errors).</summary>
+    public void PredefinedReady() => predefined?.TrySetResult();
+
+    /// <summary>Waits, at most a minute, for the predefined networks when the daemon is still starting its plugins.</summary>
+    public async Task WhenReadyAsync(CancellationToken cancellationToken)
+    {
+        if (predefined is not { Task.IsCompleted: false } pending) return;
+        try
+        {
+            await pending.Task.WaitAsync(TimeSpan.FromMinutes(1), time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Serilog.Log.Warning("the predefined networks are still not there a minute after start");
+        }
     }
 
     public IReadOnlyList<NetworkRecord> List()

@@ -28,7 +28,12 @@ public sealed class NetworkSubsystem
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(sp => new NetworkDrivers(sp.GetRequiredService<PluginManager>()));
-        services.AddSingleton(sp => new NetworkService(store, loaded, sp.GetRequiredService<NetworkDrivers>(), sp.GetRequiredService<EventsService>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var service = new NetworkService(store, loaded, sp.GetRequiredService<NetworkDrivers>(), sp.GetRequiredService<EventsService>(), sp.GetRequiredService<TimeProvider>());
+            service.AwaitPredefined();
+            return service;
+        });
     }
 
     /// <summary>After the plugins started: predefined networks, and every network re-announced to a network plugin that restarts.</summary>

@@ -17,14 +17,21 @@ public static class NetworkRoutes
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/networks", ListAsync);
-        routes.MapPost("/networks/create", CreateAsync);
-        routes.MapPost("/networks/prune", PruneAsync);
-        routes.MapGet("/networks/{id}", GetAsync);
-        routes.MapDelete("/networks/{id}", RemoveAsync);
-        routes.MapPost("/networks/{id}/connect", ConnectAsync);
-        routes.MapPost("/networks/{id}/disconnect", DisconnectAsync);
+        routes.MapGet("/networks", Ready(ListAsync));
+        routes.MapPost("/networks/create", Ready(CreateAsync));
+        routes.MapPost("/networks/prune", Ready(PruneAsync));
+        routes.MapGet("/networks/{id}", Ready(GetAsync));
+        routes.MapDelete("/networks/{id}", Ready(RemoveAsync));
+        routes.MapPost("/networks/{id}/connect", Ready(ConnectAsync));
+        routes.MapPost("/networks/{id}/disconnect", Ready(DisconnectAsync));
     }
+
+    /// <summary>The handler, once the predefined networks exist (right after a daemon start they may not yet).</summary>
+    private static RequestDelegate Ready(RequestDelegate handler) => async context =>
+    {
+        await Networks(context).WhenReadyAsync(context.RequestAborted).ConfigureAwait(false);
+        await handler(context).ConfigureAwait(false);
+    };
 
     private static NetworkService Networks(HttpContext c) => c.RequestServices.GetRequiredService<NetworkService>();
 

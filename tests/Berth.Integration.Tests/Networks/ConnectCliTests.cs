@@ -44,6 +44,29 @@ public sealed class ConnectCliTests : BusyboxDaemonFixture
     }
 
     [Test]
+    public async Task Connect_DefaultBridgeContainerToAUserNetwork_ResolvesNamesThere()
+    {
+        await Docker("network", "create", "itconn-e");
+        try
+        {
+            Assert.That((await Docker("run", "-d", "--name", "itconn-named", "--network", "itconn-e", Image, "sleep", "60")).ExitCode, Is.Zero);
+            Assert.That((await Docker("run", "-d", "--name", "itconn-legacy", Image, "sleep", "60")).ExitCode, Is.Zero);
+
+            Assert.That((await Docker("network", "connect", "itconn-e", "itconn-legacy")).ExitCode, Is.Zero);
+
+            var resolv = await Docker("exec", "itconn-legacy", "grep", "^nameserver", "/etc/resolv.conf");
+            Assert.That(resolv.Stdout, Is.EqualTo("nameserver 127.0.0.11\n"), resolv.ToString());
+            var ping = await Docker("exec", "itconn-legacy", "ping", "-c", "1", "-W", "3", "itconn-named");
+            Assert.That(ping.ExitCode, Is.Zero, ping.ToString());
+        }
+        finally
+        {
+            await Docker("rm", "-f", "itconn-named", "itconn-legacy");
+            await Docker("network", "rm", "itconn-e");
+        }
+    }
+
+    [Test]
     public async Task Connect_StoppedContainer_JoinsAtItsNextStart()
     {
         await Docker("network", "create", "--subnet", "10.231.23.0/24", "itconn-c");

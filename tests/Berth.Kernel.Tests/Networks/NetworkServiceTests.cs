@@ -48,6 +48,20 @@ public class NetworkServiceTests
     }
 
     [Test]
+    public async Task WhenReadyAsync_DaemonStarting_WaitsForThePredefinedNetworks()
+    {
+        var service = await ServiceAsync();
+        service.AwaitPredefined();
+
+        var waiting = service.WhenReadyAsync(CancellationToken.None);
+        Assert.That(waiting.IsCompleted, Is.False);
+        service.PredefinedReady();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(service.WhenReadyAsync(CancellationToken.None).IsCompleted, Is.True);
+    }
+
+    [Test]
     public async Task CreateAsync_NameInUse_IsAConflictNamingIt()
     {
         var service = await ServiceAsync();

@@ -26,8 +26,11 @@ internal sealed partial class BridgeDriver
             var rules = FirewallRules.For(network, state.OtherNetworks(network.Id));
             try
             {
-                await firewall.EnsureChainsAsync(cancellationToken).ConfigureAwait(false);
-                await firewall.AddAsync(rules, cancellationToken).ConfigureAwait(false);
+                await firewall.ApplyAsync(async change =>
+                {
+                    await change.EnsureChainsAsync().ConfigureAwait(false);
+                    await change.AddAsync(rules).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
                 if (!network.Internal) await forwarding.EnableAsync(cancellationToken).ConfigureAwait(false);
                 if (existing is not null) await RepublishAsync(network, cancellationToken).ConfigureAwait(false);
                 state.Networks[network.Id] = network;

@@ -122,9 +122,12 @@ internal sealed partial class BridgeDriver
         var published = endpoints.Where(e => e.Ports is not null).SelectMany(e => e.Ports!).ToList();
         if (published.Count > 0)
         {
-            await firewall.RemoveAsync(PortRules.For(network, published), cancellationToken).ConfigureAwait(false);
-            await firewall.RemoveAsync(PortRules.ForBridge(network), cancellationToken).ConfigureAwait(false);
-            await RemoveUnusedPortChainAsync(cancellationToken).ConfigureAwait(false);
+            await firewall.ApplyAsync(async rules =>
+            {
+                await rules.RemoveAsync(PortRules.For(network, published)).ConfigureAwait(false);
+                await rules.RemoveAsync(PortRules.ForBridge(network)).ConfigureAwait(false);
+                await RemoveUnusedPortChainAsync(rules).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
         foreach (var endpoint in endpoints) ports.Release(endpoint.Id);
     }
@@ -181,39 +184,51 @@ internal sealed partial class BridgeDriver
         }, CancellationToken.None);
     }
 
-    /// <summary>Everything a published endpoint needs, each step idempotent.</summary>
+    /// <summary>
+    /// Everything a published endpoint needs, each step idempotent; the rules in one batch (see <see cref="Firewall"/>:
+    /// one iptables-save and one iptables-restore).
+    /// </summary>
     private async Task ApplyPortsAsync(BridgeNetwork network, BridgeEndpoint endpoint, bool replay, CancellationToken cancellationToken)
     {
-        await firewall.EnsureChainsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (table, chain) in PortRules.Chains) await firewall.EnsureChainAsync(table, chain, cancellationToken).ConfigureAwait(false);
-        await firewall.AddAsync(PortRules.Global, cancellationToken).ConfigureAwait(false);
-        await firewall.InsertFirstAsync(PortRules.IsolationReturn, cancellationToken).ConfigureAwait(false);
-        await firewall.AddAsync(PortRules.ForBridge(network), cancellationToken).ConfigureAwait(false);
-        await firewall.AddAsync(PortRules.For(network, endpoint.Ports ?? []), cancellationToken).ConfigureAwait(false);
+        await firewall.ApplyAsync(async rules =>
+        {
+            await rules.EnsureChainsAsync().ConfigureAwait(false);
+            foreach (var (table, chain) in PortRules.Chains) await rules.EnsureChainAsync(table, chain).ConfigureAwait(false);
+            await rules.AddAsync(PortRules.Global).ConfigureAwait(false);
+            await rules.InsertFirstAsync(PortRules.IsolationReturn).ConfigureAwait(false);
+            await rules.AddAsync(PortRules.ForBridge(network)).ConfigureAwait(false);
+            await rules.AddAsync(PortRules.For(network, endpoint.Ports ?? [])).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         EnableRouteLocalnet(network);
         // The host end is gone when the container stopped while the plugin was down; the daemon cleans it up.
         if (replay) Try($"turning hairpin mode on on {endpoint.HostInterface}", () => SetHairpin(endpoint, on: true));
         else SetHairpin(endpoint, on: true);
     }
 
-    /// <summary>Removes the rules of the endpoint's ports, and the bridge's port rules when no other endpoint of it has published ports.</summary>
-    private async Task RemovePortRulesAsync(BridgeNetwork network, BridgeEndpoint endpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the rules of the endpoint's ports, and the bridge's port rules when no other endpoint of it has published
+    /// ports, in one batch (see <see cref="Firewall"/>).
+    /// </summary>
+    private Task RemovePortRulesAsync(BridgeNetwork network, BridgeEndpoint endpoint, CancellationToken cancellationToken)
     {
-        await firewall.RemoveAsync(PortRules.For(network, endpoint.Ports ?? []), cancellationToken).ConfigureAwait(false);
-        if (!state.EndpointsOf(network.Id).Any(e => e.Id != endpoint.Id && e.Ports is { Count: > 0 }))
-            await firewall.RemoveAsync(PortRules.ForBridge(network), cancellationToken).ConfigureAwait(false);
-        await RemoveUnusedPortChainAsync(cancellationToken).ConfigureAwait(false);
+        var lastOfBridge = !state.EndpointsOf(network.Id).Any(e => e.Id != endpoint.Id && e.Ports is { Count: > 0 });
+        return firewall.ApplyAsync(async rules =>
+        {
+            await rules.RemoveAsync(PortRules.For(network, endpoint.Ports ?? [])).ConfigureAwait(false);
+            if (lastOfBridge) await rules.RemoveAsync(PortRules.ForBridge(network)).ConfigureAwait(false);
+            await RemoveUnusedPortChainAsync(rules).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Once no port is published on the host any more (the nat chain has no DNAT rule left, whichever daemon made them),
     /// removes the jumps to it, the isolation chain's DNAT exception and the chain itself, so the host is as before.
     /// </summary>
-    private async Task RemoveUnusedPortChainAsync(CancellationToken cancellationToken)
+    private async Task RemoveUnusedPortChainAsync(FirewallTransaction rules)
     {
-        if (!await firewall.IsEmptyAsync(FirewallRule.Nat, PortRules.NatChain, cancellationToken).ConfigureAwait(false)) return;
-        await firewall.RemoveAsync([PortRules.IsolationReturn, .. PortRules.Global], cancellationToken).ConfigureAwait(false);
-        if (!await firewall.TryDeleteChainAsync(FirewallRule.Nat, PortRules.NatChain, cancellationToken).ConfigureAwait(false))
+        if (!await rules.IsEmptyAsync(FirewallRule.Nat, PortRules.NatChain).ConfigureAwait(false)) return;
+        await rules.RemoveAsync([PortRules.IsolationReturn, .. PortRules.Global]).ConfigureAwait(false);
+        if (!await rules.TryDeleteChainAsync(FirewallRule.Nat, PortRules.NatChain).ConfigureAwait(false))
             await log.WriteLineAsync($"bridge: the nat chain {PortRules.NatChain} could not be deleted; it is left empty").ConfigureAwait(false);
     }
 

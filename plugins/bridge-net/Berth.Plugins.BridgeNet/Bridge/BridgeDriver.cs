@@ -37,7 +37,7 @@ internal sealed partial class BridgeDriver : INetworkDriver, IDisposable
         ArgumentNullException.ThrowIfNull(iptables);
         ArgumentNullException.ThrowIfNull(sysctl);
         this.openNetlink = openNetlink;
-        firewall = new Firewall(iptables);
+        firewall = new Firewall(iptables, log);
         forwarding = new IpForwarding(sysctl, firewall);
         this.sysctl = sysctl;
         this.log = log ?? TextWriter.Null;

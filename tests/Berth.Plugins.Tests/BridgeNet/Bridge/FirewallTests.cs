@@ -4,14 +4,17 @@ using Berth.Sdk;
 
 namespace Berth.Plugins.Tests.BridgeNet.Bridge;
 
-public class FirewallTests
+/// <summary>The firewall's steps on an iptables in memory, with iptables-save/iptables-restore (batch) and without (one iptables per rule).</summary>
+[TestFixture(true)]
+[TestFixture(false)]
+public class FirewallTests(bool batch)
 {
     private static readonly FirewallRule Rule = new("filter", "BERTH-FORWARD", "-i br-one -o br-one -j ACCEPT");
 
     [Test]
     public async Task EnsureChains_Fresh_ChainsAndJumpsIsolationFirst()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
 
         await new Firewall(iptables).EnsureChainsAsync(CancellationToken.None);
 
@@ -22,7 +25,7 @@ public class FirewallTests
     [Test]
     public async Task EnsureChains_Twice_NothingDuplicated()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
         var firewall = new Firewall(iptables);
 
         await firewall.EnsureChainsAsync(CancellationToken.None);
@@ -35,7 +38,7 @@ public class FirewallTests
     [Test]
     public async Task EnsureChains_OnlyIsolationJumpLeft_BothPutBackInOrder()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
         var firewall = new Firewall(iptables);
         await firewall.EnsureChainsAsync(CancellationToken.None);
         await iptables.RunAsync(["-t", "filter", "-D", "FORWARD", "-j", "BERTH-FORWARD"], CancellationToken.None);
@@ -49,7 +52,7 @@ public class FirewallTests
     [Test]
     public async Task Add_RuleAlreadyThere_CheckedNotAppended()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
         var firewall = new Firewall(iptables);
         await firewall.EnsureChainsAsync(CancellationToken.None);
 
@@ -63,7 +66,7 @@ public class FirewallTests
     [Test]
     public async Task Remove_RuleThereTwice_BothCopiesGone()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
         var firewall = new Firewall(iptables);
         await firewall.EnsureChainsAsync(CancellationToken.None);
         await iptables.RunAsync(Rule.Arguments("-A"), CancellationToken.None);
@@ -77,7 +80,7 @@ public class FirewallTests
     [Test]
     public async Task Remove_RuleMissing_NoError()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
         var firewall = new Firewall(iptables);
         await firewall.EnsureChainsAsync(CancellationToken.None);
 
@@ -89,7 +92,7 @@ public class FirewallTests
     [Test]
     public async Task Add_IptablesFails_SystemErrorWithCommandAndMessage()
     {
-        var iptables = new FakeIptables();
+        var iptables = new FakeIptables { Batch = batch };
         var firewall = new Firewall(iptables);
         await firewall.EnsureChainsAsync(CancellationToken.None);
         iptables.FailOn = "-A BERTH-FORWARD";

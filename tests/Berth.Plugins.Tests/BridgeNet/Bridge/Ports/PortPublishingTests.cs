@@ -14,9 +14,12 @@ namespace Berth.Plugins.Tests.BridgeNet.Bridge.Ports;
 /// <summary>
 /// ProgramExternalConnectivity, RevokeExternalConnectivity and what goes with them, on a driver whose networks and
 /// endpoints come from a prepared <c>bridge.json</c>, with iptables and sysctl in memory. Host ports are real sockets
-/// on 127.0.0.1 of the test's namespace (never listening); netlink only looks for veths that do not exist.
+/// on 127.0.0.1 of the test's namespace (never listening); netlink only looks for veths that do not exist. Each test
+/// runs with iptables-save/iptables-restore (batch) and without (one iptables per rule).
 /// </summary>
-public class PortPublishingTests
+[TestFixture(true)]
+[TestFixture(false)]
+public class PortPublishingTests(bool batch)
 {
     private const string NetworkId = "n1";
     private const string Bridge = "br-p0rttest";
@@ -40,7 +43,7 @@ public class PortPublishingTests
     public void PrepareState()
     {
         directory = Directory.CreateTempSubdirectory("berth-bridge-ports-").FullName;
-        iptables = new FakeIptables();
+        iptables = new FakeIptables { Batch = batch };
         sysctl = new MemorySysctl();
         var state = new BridgeState();
         state.Networks[Network.Id] = Network;
@@ -162,6 +165,47 @@ public class PortPublishingTests
         Assert.That(CanListen(port), Is.True);
         Assert.That(await PublishedAsync(driver, First), Is.Null);
         Assert.That(new BridgeStateFile(directory).Load().Endpoints[First].Ports, Is.Null);
+    }
+
+    [Test]
+    public async Task Program_LastTableRefused_EarlierTablesRolledBack()
+    {
+        var driver = NewDriver();
+        var port = FreePort();
+        var before = Tables();
+        iptables.FailOn = $"-A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport {port}";
+
+        var ex = await Wait.ThrowsAsync<BerthException>(() =>
+            driver.ProgramExternalConnectivityAsync(NetworkId, First, PortMap(Binding(6, 80, port, "127.0.0.1")), CancellationToken.None));
+
+        Assert.That(ex.Message, Does.Contain("simulated failure"));
+        Assert.That(Tables(), Is.EqualTo(before));
+        Assert.That(iptables.HasChain("nat", "BERTH"), Is.False);
+        Assert.That(CanListen(port), Is.True);
+        Assert.That(await PublishedAsync(driver, First), Is.Null);
+    }
+
+    [Test]
+    public async Task ProgramAndRevoke_TwoEndpoints_ProcessesStarted()
+    {
+        var driver = NewDriver();
+        var launches = new List<int>();
+        async Task CountAsync(Func<Task> call)
+        {
+            iptables.Launches.Clear();
+            await call();
+            launches.Add(iptables.Launches.Count);
+            if (batch) Assert.That(iptables.Launches, Is.EqualTo(new[] { "iptables-save", "iptables-restore" }));
+            else Assert.That(iptables.Launches, Has.All.StartsWith("iptables -t "));
+        }
+
+        await CountAsync(() => driver.ProgramExternalConnectivityAsync(NetworkId, First, PortMap(Binding(6, 80, 0, "127.0.0.1")), CancellationToken.None));
+        await CountAsync(() => driver.ProgramExternalConnectivityAsync(NetworkId, Second, PortMap(Binding(6, 80, 0, "127.0.0.1")), CancellationToken.None));
+        await CountAsync(() => driver.RevokeExternalConnectivityAsync(NetworkId, Second, CancellationToken.None));
+        await CountAsync(() => driver.RevokeExternalConnectivityAsync(NetworkId, First, CancellationToken.None));
+
+        await TestContext.Out.WriteLineAsync($"processes: program {launches[0]}, program on the same bridge {launches[1]}, revoke {launches[2]}, revoke of the last {launches[3]}");
+        Assert.That(Tables().Values.SelectMany(r => r), Is.Empty);
     }
 
     [Test]
