@@ -48,19 +48,23 @@ fi
 [ "$(B run --rm bb:1 sh -c 'ip -4 addr show eth0 | grep -c inet')" = 1 ] || { echo "berth: a container on the default bridge has no address" >&2; exit 1; }
 
 for _ in 1 2; do B run --rm bb:1 true >/dev/null 2>&1; [ $MOBY = 1 ] && M run --rm bb:1 true >/dev/null 2>&1; done
-bn=(); bb=(); mn=(); mb=()
+bn=(); bb=(); bp=(); mn=(); mb=(); mp=()
 for _ in $(seq 1 "$RUNS"); do
-  bn+=("$(ms B run --rm --network none bb:1 true)"); bb+=("$(ms B run --rm bb:1 true)")
-  if [ $MOBY = 1 ]; then mn+=("$(ms M run --rm --network none bb:1 true)"); mb+=("$(ms M run --rm bb:1 true)"); fi
+  bn+=("$(ms B run --rm --network none bb:1 true)"); bb+=("$(ms B run --rm bb:1 true)"); bp+=("$(ms B run --rm -p 127.0.0.1::80 bb:1 true)")
+  if [ $MOBY = 1 ]; then
+    mn+=("$(ms M run --rm --network none bb:1 true)"); mb+=("$(ms M run --rm bb:1 true)"); mp+=("$(ms M run --rm -p 127.0.0.1::80 bb:1 true)")
+  fi
 done
 printf '%s\n' "${bn[@]}" | stats "berth run --rm --network none (ms)"
 printf '%s\n' "${bb[@]}" | stats "berth run --rm, default bridge (ms)"
-bnm=$(printf '%s\n' "${bn[@]}" | median); bbm=$(printf '%s\n' "${bb[@]}" | median)
-mnm=0 mbm=0
+printf '%s\n' "${bp[@]}" | stats "berth run --rm -p 127.0.0.1::80 (ms)"
+bnm=$(printf '%s\n' "${bn[@]}" | median); bbm=$(printf '%s\n' "${bb[@]}" | median); bpm=$(printf '%s\n' "${bp[@]}" | median)
+mnm=0 mbm=0 mpm=0
 if [ $MOBY = 1 ]; then
   printf '%s\n' "${mn[@]}" | stats "moby  run --rm --network none (ms)"
   printf '%s\n' "${mb[@]}" | stats "moby  run --rm, default bridge (ms)"
-  mnm=$(printf '%s\n' "${mn[@]}" | median); mbm=$(printf '%s\n' "${mb[@]}" | median)
+  printf '%s\n' "${mp[@]}" | stats "moby  run --rm -p 127.0.0.1::80 (ms)"
+  mnm=$(printf '%s\n' "${mn[@]}" | median); mbm=$(printf '%s\n' "${mb[@]}" | median); mpm=$(printf '%s\n' "${mp[@]}" | median)
 fi
 # throughput: prints the median transfer time in ms for the daemon function given ($1 = B or M)
 throughput() {
@@ -85,4 +89,6 @@ echo "|---|---|---|"
 echo "| run --rm --network none, median ms | $bnm | $mnm |"
 echo "| run --rm on the default bridge, median ms | $bbm | $mbm |"
 echo "| network set-up cost (difference), ms | $(awk -v a="$bbm" -v b="$bnm" 'BEGIN {print a - b}') | $(awk -v a="$mbm" -v b="$mnm" 'BEGIN {print a - b}') |"
+echo "| run --rm -p 127.0.0.1::80, median ms | $bpm | $mpm |"
+echo "| port publishing cost (difference to the bridge), ms | $(awk -v a="$bpm" -v b="$bbm" 'BEGIN {print a - b}') | $(awk -v a="$mpm" -v b="$mbm" 'BEGIN {print a - b}') |"
 echo "| loopback throughput between two containers (wget from httpd, $SIZE_MIB MiB), MiB/s | $(mib_s "$btm") | $(mib_s "$mtm") |"

@@ -49,6 +49,14 @@ public sealed class NetworkLeftovers
     /// <summary>The bridge-net plugin's chains, once no network of any daemon has a rule in them.</summary>
     private static async Task RemoveEmptyChainsAsync()
     {
+        var nat = (await Processes.RunAsync("iptables", ["-t", "nat", "-S"])).Stdout;
+        if (nat.Contains("-N BERTH\n", StringComparison.Ordinal) && !nat.Contains("-A BERTH ", StringComparison.Ordinal))
+        {
+            foreach (var chain in new[] { "PREROUTING", "OUTPUT" })
+                await Processes.RunAsync("iptables", ["-t", "nat", "-D", chain, "-m", "addrtype", "--dst-type", "LOCAL", "-j", "BERTH"]);
+            await Processes.RunAsync("iptables", ["-D", "BERTH-ISOLATION", "-m", "conntrack", "--ctstate", "DNAT", "-j", "RETURN"]);
+            await Processes.RunAsync("iptables", ["-t", "nat", "-X", "BERTH"]);
+        }
         var rules = (await Processes.RunAsync("iptables", ["-S"])).Stdout;
         if (rules.Contains("-A BERTH-FORWARD ", StringComparison.Ordinal) || rules.Contains("-A BERTH-ISOLATION ", StringComparison.Ordinal)) return;
         foreach (var chain in new[] { "BERTH-ISOLATION", "BERTH-FORWARD" })
@@ -61,5 +69,16 @@ public sealed class NetworkLeftovers
 
     private bool Mentions(string rule) =>
         bridges.Any(b => rule.Contains($" {b.Bridge} ", StringComparison.Ordinal) || rule.EndsWith($" {b.Bridge}", StringComparison.Ordinal)
-            || rule.Contains(b.Subnet, StringComparison.Ordinal));
+            || rule.Contains(b.Subnet, StringComparison.Ordinal) || TranslatesInto(rule, b.Subnet));
+
+    /// <summary>A published port's DNAT rule whose container address is in <paramref name="subnet"/>.</summary>
+    private static bool TranslatesInto(string rule, string subnet)
+    {
+        const string To = "--to-destination ";
+        var at = rule.IndexOf(To, StringComparison.Ordinal);
+        if (at < 0 || !global::System.Net.IPNetwork.TryParse(subnet, out var network)) return false;
+        var target = rule[(at + To.Length)..].Split(' ')[0];
+        var colon = target.LastIndexOf(':');
+        return global::System.Net.IPAddress.TryParse(colon < 0 ? target : target[..colon], out var address) && network.Contains(address);
+    }
 }

@@ -161,4 +161,25 @@ public sealed class NetworkCliTests : BusyboxDaemonFixture
             await Docker("network", "rm", "itnet-s");
         }
     }
+
+    [Test]
+    public async Task BadAddresses_GatewayOutsideTheSubnetOrIpOutsideThePool_AreRefusedAndLeaveNothing()
+    {
+        var gateway = await Docker("network", "create", "--subnet", "10.231.41.0/24", "--gateway", "10.231.42.1", "itnet-g");
+        Assert.That(gateway.ExitCode, Is.Not.Zero);
+        Assert.That((await Docker("network", "ls", "-q", "--filter", "name=itnet-g")).Stdout, Is.Empty);
+        Assert.That((await Docker("network", "create", "--subnet", "10.231.43.0/24", "itnet-p")).ExitCode, Is.Zero);
+        try
+        {
+            var outside = await Docker("run", "--rm", "--network", "itnet-p", "--ip", "10.231.44.5", Image, "true");
+
+            Assert.That(outside.ExitCode, Is.Not.Zero);
+            Assert.That(outside.Stderr, Does.Contain("out of range"), outside.ToString());
+            Assert.That((await Docker("network", "inspect", "-f", "{{len .Containers}}", "itnet-p")).Stdout.Trim(), Is.EqualTo("0"));
+        }
+        finally
+        {
+            await Docker("network", "rm", "itnet-p");
+        }
+    }
 }

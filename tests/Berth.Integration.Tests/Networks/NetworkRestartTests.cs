@@ -70,7 +70,7 @@ public sealed class NetworkRestartTests
             var rm = await daemon.DockerAsync("network", "rm", "itrs-net");
             Assert.That(rm.ExitCode, Is.Zero, rm.ToString());
             var bridge = BerthdInstance.DefaultBridgeOf(daemon.Root);
-            Assert.That(await Processes.EventuallyAsync(() => Links().Replace(" " + bridge, "", StringComparison.Ordinal) == before, TimeSpan.FromSeconds(5)), Is.True,
+            Assert.That(await Processes.EventuallyAsync(() => string.Join(' ', Links().Split(' ').Where(l => l != bridge)) == before, TimeSpan.FromSeconds(5)), Is.True,
                 $"links before: {before}; after: {Links()}");
         }
         finally
