@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Berth.Kernel.InitLayer;
 using Berth.Kernel.Networks;
@@ -63,14 +64,33 @@ public sealed partial class ContainerService
                 if (force) return;
                 throw new BerthException($"container {container.Id} is not connected to network {network.Name}");
             }
+            var wasGateway = container.Networks.First().Key == network.Name;
             if (NonEmpty(settings["EndpointID"]?.GetValue<string>()) is { } endpointId)
                 await networks.DetachAsync(container.Id, network.Id, endpointId, settings["IPAddress"]?.GetValue<string>() ?? "").ConfigureAwait(false);
             container.Networks.Remove(network.Name);
+            if (wasGateway && container.State.Running) RouteThroughNextNetwork(container);
             await SaveAsync(container, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
             container.Gate.Release();
+        }
+    }
+
+    /// <summary>As Moby's sandbox when its gateway endpoint leaves: the next network with a gateway gives the default route.</summary>
+    private void RouteThroughNextNetwork(Container container)
+    {
+        if (container.Networks.FirstOrDefault().Value is not JsonObject next
+            || !IPAddress.TryParse(next["IPAddress"]?.GetValue<string>(), out var address)
+            || !IPAddress.TryParse(next["Gateway"]?.GetValue<string>(), out var gateway))
+            return;
+        try
+        {
+            Sandbox.SetDefaultRoute(SandboxPathOf(container), address, gateway);
+        }
+        catch (IOException ex)
+        {
+            Serilog.Log.Warning("container {Id}: no default route through {Gateway}: {Message}", container.Id, gateway, ex.Message);
         }
     }
 

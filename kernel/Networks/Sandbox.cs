@@ -45,6 +45,16 @@ public static class Sandbox
         return $"eth{index}";
     }
 
+    /// <summary>Routes the sandbox's default traffic through <paramref name="gateway"/> on the interface that has <paramref name="interfaceAddress"/>.</summary>
+    /// <exception cref="IOException">No interface of the sandbox has the address.</exception>
+    public static void SetDefaultRoute(string path, IPAddress interfaceAddress, IPAddress gateway)
+    {
+        using var inside = NetworkNamespace.OpenNetlink(path);
+        var link = inside.GetLinks().FirstOrDefault(l => inside.GetAddresses(l.Index).Any(a => a.Address.Equals(interfaceAddress)))
+            ?? throw new IOException($"no interface of the sandbox has the address {interfaceAddress}");
+        inside.AddRoute(null, 0, gateway, link.Index);
+    }
+
     /// <summary>Moves <paramref name="hostName"/> into the sandbox as <paramref name="name"/> with its address; with a gateway, the default route.</summary>
     public static void AddInterface(string path, string hostName, string name, IPAddress address, int prefixLength, IPAddress? defaultGateway)
     {

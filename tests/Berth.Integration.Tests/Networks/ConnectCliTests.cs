@@ -29,6 +29,11 @@ public sealed class ConnectCliTests : BusyboxDaemonFixture
             var members = await Docker("network", "inspect", "-f", "{{range .Containers}}{{.Name}}={{.IPv4Address}} {{end}}", "itconn-b");
             Assert.That(members.Stdout.Trim(), Is.EqualTo("itconn-web=10.231.22.50/24"));
 
+            var leaveGateway = await Docker("network", "disconnect", "itconn-a", "itconn-web");
+            Assert.That(leaveGateway.ExitCode, Is.Zero, leaveGateway.ToString());
+            var route = await Docker("exec", "itconn-web", "sh", "-c", "ip route | grep '^default'");
+            Assert.That(route.Stdout, Does.StartWith("default via 10.231.22.1 dev eth1"), "the next network gives the default route: " + route);
+
             var disconnect = await Docker("network", "disconnect", "itconn-b", "itconn-web");
 
             Assert.That(disconnect.ExitCode, Is.Zero, disconnect.ToString());
