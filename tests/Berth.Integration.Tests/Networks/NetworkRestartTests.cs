@@ -17,12 +17,6 @@ public sealed class NetworkRestartTests
 
     private static string Links() => string.Join(' ', Directory.EnumerateFileSystemEntries("/sys/class/net").Select(Path.GetFileName).Order());
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static async Task<bool> AnswersAsync(int port)
     {
@@ -41,7 +35,7 @@ public sealed class NetworkRestartTests
     public async Task KillDaemon_WithLiveRestore_PortsNamesAndEndpointsAreAdoptedThenReleased()
     {
         var before = Links();
-        var port = FreePort();
+        var port = HostPorts.Free();
         var daemon = await BerthdInstance.StartAsync("--live-restore");
         try
         {
@@ -84,7 +78,7 @@ public sealed class NetworkRestartTests
     [Test]
     public async Task RestartDaemon_WithoutLiveRestore_TheContainerStartsAgainOnItsNetworkAndPort()
     {
-        var port = FreePort();
+        var port = HostPorts.Free();
         var daemon = await BerthdInstance.StartAsync();
         try
         {

@@ -16,13 +16,6 @@ public sealed class PortPublishingCliTests : BusyboxDaemonFixture
 
     private static string Fetch(string url) => $"busybox timeout 10 busybox wget -qO- {url}; echo rc=$?";
 
-    /// <summary>A port nothing on the host listens on now (the kernel picks it, the listener is closed at once).</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static async Task<string?> GetAsync(string url)
     {
@@ -40,7 +33,7 @@ public sealed class PortPublishingCliTests : BusyboxDaemonFixture
     [Test]
     public async Task Run_LoopbackPort_ReachableFromTheHostShownByDockerPortAndReleasedAtStop()
     {
-        var port = FreePort();
+        var port = HostPorts.Free();
         try
         {
             var run = await Docker("run", "-d", "--name", "itport-lo", "-p", $"127.0.0.1:{port}:80", Image, "sh", "-c", WebCommand);
@@ -68,7 +61,7 @@ public sealed class PortPublishingCliTests : BusyboxDaemonFixture
     [Test]
     public async Task Run_PortOnEveryAddress_ReachableFromOtherContainersThroughTheHostAddress()
     {
-        var port = FreePort();
+        var port = HostPorts.Free();
         await Docker("network", "create", "itport-other");
         try
         {
@@ -114,7 +107,7 @@ public sealed class PortPublishingCliTests : BusyboxDaemonFixture
     [Test]
     public async Task Run_PortAlreadyPublished_IsRefusedAndLeavesNothingBehind()
     {
-        var port = FreePort();
+        var port = HostPorts.Free();
         try
         {
             Assert.That((await Docker("run", "-d", "--name", "itport-first", "-p", $"{port}:80", Image, "sleep", "60")).ExitCode, Is.Zero);

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Berth.Sdk.Storage;
-
 namespace Berth.Plugins.BridgeNet.Bridge;
 
 /// <summary>
@@ -23,15 +19,6 @@ namespace Berth.Plugins.BridgeNet.Bridge;
 internal sealed class BridgeStateFile(string directory)
 {
     public const string FileName = "bridge.json";
-    public const int CurrentVersion = 1;
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public string Path { get; } = System.IO.Path.Combine(directory, FileName);
 
     /// <summary>The state on disk; empty when there is no file yet.</summary>
@@ -39,18 +26,7 @@ internal sealed class BridgeStateFile(string directory)
     public BridgeState Load()
     {
         var state = new BridgeState();
-        if (!File.Exists(Path)) return state;
-        Document? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<Document>(File.ReadAllBytes(Path), Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{Path} is not valid JSON: {ex.Message}", ex);
-        }
-        if (document is null) throw new InvalidDataException($"{Path} holds no state");
-        if (document.Version != CurrentVersion) throw new InvalidDataException($"{Path} has state version {document.Version}; this plugin reads version {CurrentVersion}");
+        if (VersionedStateFile.Load<Document>(Path) is not { } document) return state;
         foreach (var network in document.Networks ?? []) state.Networks[network.Id] = network;
         foreach (var endpoint in document.Endpoints ?? []) state.Endpoints[endpoint.Id] = endpoint;
         return state;
@@ -59,11 +35,11 @@ internal sealed class BridgeStateFile(string directory)
     public void Save(BridgeState state)
     {
         var document = new Document(
-            CurrentVersion,
+            VersionedStateFile.CurrentVersion,
             [.. state.Networks.Values.OrderBy(n => n.Id, StringComparer.Ordinal)],
             [.. state.Endpoints.Values.OrderBy(e => e.Id, StringComparer.Ordinal)]);
-        AtomicFile.WriteAllBytes(Path, JsonSerializer.SerializeToUtf8Bytes(document, Json));
+        VersionedStateFile.Save(Path, document);
     }
 
-    private sealed record Document(int Version, List<BridgeNetwork>? Networks, List<BridgeEndpoint>? Endpoints);
+    private sealed record Document(int Version, List<BridgeNetwork>? Networks, List<BridgeEndpoint>? Endpoints) : IVersionedDocument;
 }

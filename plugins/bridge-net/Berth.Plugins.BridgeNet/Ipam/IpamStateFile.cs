@@ -20,43 +20,23 @@ namespace Berth.Plugins.BridgeNet.Ipam;
 internal sealed class IpamStateFile(string directory)
 {
     public const string FileName = "ipam.json";
-    public const int CurrentVersion = 1;
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public string Path { get; } = System.IO.Path.Combine(directory, FileName);
 
     /// <summary>The pools on disk; none when there is no file yet.</summary>
     /// <exception cref="InvalidDataException">The file is not a state this version understands.</exception>
     public List<IpamPool> Load()
     {
-        if (!File.Exists(Path)) return [];
-        StateDocument? document;
-        try
-        {
-            document = JsonSerializer.Deserialize<StateDocument>(File.ReadAllBytes(Path), Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{Path} is not valid JSON: {ex.Message}", ex);
-        }
-        if (document is null) throw new InvalidDataException($"{Path} holds no state");
-        if (document.Version != CurrentVersion) throw new InvalidDataException($"{Path} has state version {document.Version}; this plugin reads version {CurrentVersion}");
+        if (VersionedStateFile.Load<StateDocument>(Path) is not { } document) return [];
         return (document.Pools ?? []).Select(p => p is null ? throw Bad("empty pool entry") : FromDocument(p)).ToList();
     }
 
     public void Save(IEnumerable<IpamPool> pools)
     {
         var document = new StateDocument(
-            CurrentVersion,
+            VersionedStateFile.CurrentVersion,
             pools.OrderBy(p => p.AddressSpace, StringComparer.Ordinal).ThenBy(p => p.Subnet.IsV6).ThenBy(p => p.Subnet.First).ThenBy(p => p.Subnet.Bits)
                 .Select(ToDocument).ToList());
-        AtomicFile.WriteAllBytes(Path, JsonSerializer.SerializeToUtf8Bytes(document, Json));
+        VersionedStateFile.Save(Path, document);
     }
 
     private static PoolDocument ToDocument(IpamPool pool)
@@ -129,7 +109,7 @@ internal sealed class IpamStateFile(string directory)
 
     private InvalidDataException Bad(string what) => new($"{Path} has an unreadable {what}");
 
-    private sealed record StateDocument(int Version, List<PoolDocument>? Pools);
+    private sealed record StateDocument(int Version, List<PoolDocument>? Pools) : IVersionedDocument;
 
     private sealed record PoolDocument(
         string AddressSpace,

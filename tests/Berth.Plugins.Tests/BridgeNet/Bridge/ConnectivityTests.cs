@@ -50,24 +50,6 @@ public class ConnectivityTests : NamespaceFixture
         Assert.That(await Ping.FromNamespaceAsync(first, "10.78.0.2"), Is.True, "c1 -> c2 without the isolation rules");
     }
 
-    /// <summary>What the daemon does with an endpoint: create, join, move the interface into the sandbox and configure it.</summary>
-    private async Task<string> ContainerAsync(BridgeDriver driver, string network, string name, string address)
-    {
-        var sandbox = CreateNamespace(name);
-        var endpoint = NewId();
-        await driver.CreateEndpointAsync(EndpointRequest(network, endpoint, address), CancellationToken.None);
-        var join = await driver.JoinAsync(JoinRequest(network, endpoint), CancellationToken.None);
-
-        using (var target = NetworkNamespace.Open(sandbox))
-            Host.MoveToNamespace(Host.GetIndex(join.InterfaceName.SrcName)!.Value, target);
-        var inside = Netlink(sandbox);
-        var index = inside.GetIndex(join.InterfaceName.SrcName)!.Value;
-        inside.Rename(index, join.InterfaceName.DstPrefix + "0");
-        var cidr = Cidr.Parse(address);
-        inside.AddAddress(index, cidr.Address, cidr.PrefixLength);
-        inside.SetUp(index);
-        inside.SetUp(inside.GetIndex("lo")!.Value);
-        inside.AddRoute(null, 0, IPAddress.Parse(join.Gateway!), null);
-        return sandbox;
-    }
+    private async Task<string> ContainerAsync(BridgeDriver driver, string network, string name, string address) =>
+        (await JoinContainerAsync(driver, network, name, address)).Sandbox;
 }

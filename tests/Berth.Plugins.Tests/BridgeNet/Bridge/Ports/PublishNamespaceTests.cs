@@ -176,20 +176,7 @@ public class PublishNamespaceTests : NamespaceFixture
     /// <summary>What the daemon does with an endpoint (create, join, move into the sandbox, configure), plus a greeter on the container port.</summary>
     private async Task<(string Sandbox, string Endpoint)> ContainerAsync(BridgeDriver driver, string network, string name, string address)
     {
-        var sandbox = CreateNamespace(name);
-        var endpoint = NewId();
-        await driver.CreateEndpointAsync(EndpointRequest(network, endpoint, address), CancellationToken.None);
-        var join = await driver.JoinAsync(JoinRequest(network, endpoint), CancellationToken.None);
-        using (var target = NetworkNamespace.Open(sandbox))
-            Host.MoveToNamespace(Host.GetIndex(join.InterfaceName.SrcName)!.Value, target);
-        var inside = Netlink(sandbox);
-        var index = inside.GetIndex(join.InterfaceName.SrcName)!.Value;
-        inside.Rename(index, join.InterfaceName.DstPrefix + "0");
-        var cidr = Cidr.Parse(address);
-        inside.AddAddress(index, cidr.Address, cidr.PrefixLength);
-        inside.SetUp(index);
-        inside.SetUp(inside.GetIndex("lo")!.Value);
-        inside.AddRoute(null, 0, IPAddress.Parse(join.Gateway!), null);
+        var (sandbox, endpoint) = await JoinContainerAsync(driver, network, name, address);
         greeters.Add(Greeter.Start(sandbox, name, ContainerPort));
         return (sandbox, endpoint);
     }

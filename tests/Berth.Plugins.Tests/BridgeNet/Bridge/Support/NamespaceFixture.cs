@@ -139,4 +139,27 @@ public abstract class NamespaceFixture
         new(networkId, endpointId, "/var/run/berth/netns/test", new Dictionary<string, JsonElement>());
 
     protected static Dictionary<string, string> BridgeName(string name) => new() { ["com.docker.network.bridge.name"] = name };
+
+    /// <summary>
+    /// What the daemon does with an endpoint: create, join, move the interface into a new namespace named
+    /// <paramref name="name"/> as the driver's prefix + 0, address it, bring it and lo up, route through the gateway.
+    /// </summary>
+    internal async Task<(string Sandbox, string Endpoint)> JoinContainerAsync(BridgeDriver driver, string network, string name, string address)
+    {
+        var sandbox = CreateNamespace(name);
+        var endpoint = NewId();
+        await driver.CreateEndpointAsync(EndpointRequest(network, endpoint, address), CancellationToken.None);
+        var join = await driver.JoinAsync(JoinRequest(network, endpoint), CancellationToken.None);
+        using (var target = NetworkNamespace.Open(sandbox))
+            Host.MoveToNamespace(Host.GetIndex(join.InterfaceName.SrcName)!.Value, target);
+        var inside = Netlink(sandbox);
+        var index = inside.GetIndex(join.InterfaceName.SrcName)!.Value;
+        inside.Rename(index, join.InterfaceName.DstPrefix + "0");
+        var cidr = Cidr.Parse(address);
+        inside.AddAddress(index, cidr.Address, cidr.PrefixLength);
+        inside.SetUp(index);
+        inside.SetUp(inside.GetIndex("lo")!.Value);
+        inside.AddRoute(null, 0, System.Net.IPAddress.Parse(join.Gateway!), null);
+        return (sandbox, endpoint);
+    }
 }
