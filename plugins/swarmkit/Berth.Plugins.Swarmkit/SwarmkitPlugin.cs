@@ -29,6 +29,10 @@ public sealed class SwarmkitPlugin : IClusterBackend
     public Task<JsonElement> UpdateObjectAsync(string kind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken) => throw NotManager();
     public Task RemoveAsync(string kind, string idOrName, CancellationToken cancellationToken) => throw NotManager();
 
+    public Task<NodeAssignments> GetAssignmentsAsync(string knownRevision, CancellationToken cancellationToken) =>
+        Task.FromResult(new NodeAssignments("", "", [], new Dictionary<string, string>(), [], []));
+    public Task ReportTaskStatusAsync(IReadOnlyList<TaskStatusReport> reports, CancellationToken cancellationToken) => throw NotManager();
+
     private static BerthException NotYet() =>
         BerthException.NotImplemented("swarmkit: swarm mode is not implemented yet by this version of Berth");
 

@@ -46,16 +46,58 @@ public interface IClusterBackend
     Task<JsonElement> UpdateObjectAsync(string kind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken);
 
     Task RemoveAsync(string kind, string idOrName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Agent side: the tasks this node must run, with the secrets and configs they reference. Answers at once
+    /// when the assignments differ from <paramref name="knownRevision"/>; otherwise when they change, or after a
+    /// while with the same revision. Outside a swarm the answer is empty with an empty revision.
+    /// </summary>
+    [LongRunning]
+    Task<NodeAssignments> GetAssignmentsAsync(string knownRevision, CancellationToken cancellationToken);
+
+    /// <summary>Agent side: task state transitions observed on this node, oldest first.</summary>
+    Task ReportTaskStatusAsync(IReadOnlyList<TaskStatusReport> reports, CancellationToken cancellationToken);
 }
 
+/// <param name="Nodes">Nodes in the swarm, known on managers only.</param>
+/// <param name="Cluster">The <c>Cluster</c> object of <c>docker info</c> (ID, Version, Spec, TLSInfo…), on managers only.</param>
 public sealed record SwarmStatus(
     string LocalNodeState,
     string NodeId,
     string NodeAddr,
     bool ControlAvailable,
     string Error,
-    IReadOnlyList<SwarmPeer> RemoteManagers);
+    IReadOnlyList<SwarmPeer> RemoteManagers,
+    int Nodes = 0,
+    int Managers = 0,
+    JsonElement? Cluster = null);
 
 public sealed record SwarmPeer(string NodeId, string Addr);
 
 public sealed record SwarmUpdateFlags(bool RotateWorkerToken, bool RotateManagerToken, bool RotateManagerUnlockKey);
+
+/// <param name="Revision">Changes whenever anything in the set changes.</param>
+/// <param name="Tasks">Engine API task documents (ID, ServiceID, Slot, NodeID, Spec, Status, DesiredState…) assigned to this node.</param>
+/// <param name="ServiceNames">Service id → name, for the tasks' container names and labels.</param>
+public sealed record NodeAssignments(
+    string Revision,
+    string NodeId,
+    IReadOnlyList<JsonElement> Tasks,
+    IReadOnlyDictionary<string, string> ServiceNames,
+    IReadOnlyList<AssignedFile> Secrets,
+    IReadOnlyList<AssignedFile> Configs);
+
+/// <summary>A secret's or config's payload, sent only to the nodes whose tasks reference it.</summary>
+public sealed record AssignedFile(string Id, string Name, byte[] Data);
+
+/// <param name="State">Engine API task state: accepted, preparing, ready, starting, running, complete, shutdown, failed, rejected.</param>
+/// <param name="Err">Error text for failed and rejected tasks (e.g. <c>task: non-zero exit (1)</c>).</param>
+public sealed record TaskStatusReport(
+    string TaskId,
+    string State,
+    string Message,
+    string? Err,
+    string? ContainerId,
+    int? Pid,
+    int? ExitCode,
+    DateTimeOffset Timestamp);
