@@ -50,11 +50,10 @@ public sealed class MemoryClusterStore : IClusterStore
     public Task RemoveMemberAsync(string address, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the in-memory store has a single member");
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        leadership.Cancel();
+        await leadership.CancelAsync().ConfigureAwait(false);
         leadership.Dispose();
         gate.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
