@@ -27,7 +27,7 @@ public sealed class SwarmkitPlugin : IClusterBackend
     public Task<JsonElement> GetAsync(string kind, string idOrName, CancellationToken cancellationToken) => throw NotManager();
     public Task<JsonElement> CreateAsync(string kind, JsonElement spec, CancellationToken cancellationToken) => throw NotManager();
     public Task<JsonElement> UpdateObjectAsync(string kind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken) => throw NotManager();
-    public Task RemoveAsync(string kind, string idOrName, CancellationToken cancellationToken) => throw NotManager();
+    public Task RemoveAsync(string kind, string idOrName, bool force, CancellationToken cancellationToken) => throw NotManager();
 
     public Task<NodeAssignments> GetAssignmentsAsync(string knownRevision, CancellationToken cancellationToken) =>
         Task.FromResult(new NodeAssignments("", "", [], new Dictionary<string, string>(), [], []));

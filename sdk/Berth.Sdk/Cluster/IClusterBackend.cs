@@ -45,7 +45,8 @@ public interface IClusterBackend
 
     Task<JsonElement> UpdateObjectAsync(string kind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken);
 
-    Task RemoveAsync(string kind, string idOrName, CancellationToken cancellationToken);
+    /// <param name="force">For nodes: remove one that is not down (<c>docker node rm --force</c>).</param>
+    Task RemoveAsync(string kind, string idOrName, bool force, CancellationToken cancellationToken);
 
     /// <summary>
     /// Agent side: the tasks this node must run, with the secrets and configs they reference. Answers at once
