@@ -14,6 +14,12 @@ public sealed record SwarmTask : StoredObject
     public string? NodeID { get; init; }
     public TaskStatus Status { get; init; } = new();
     public string DesiredState { get; init; } = TaskStates.Running;
+
+    /// <summary>
+    /// swarmkit's Task.Endpoint: the service's endpoint spec (and its host-mode ports) as it was when the task was made.
+    /// The scheduler reads the host ports from it, and a service whose endpoint spec differs marks the task for update.
+    /// </summary>
+    public ServiceEndpoint? Endpoint { get; init; }
 }
 
 public sealed record TaskStatus

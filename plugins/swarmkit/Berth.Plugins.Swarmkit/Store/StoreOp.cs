@@ -27,6 +27,7 @@ public sealed record StoreOp(
     ClusterObject? Cluster = null,
     ClusterKeys? Keys = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public StoredObject? Object => (StoredObject?)Node ?? (StoredObject?)Service ?? (StoredObject?)Task ?? (StoredObject?)Secret
         ?? (StoredObject?)Config ?? (StoredObject?)Cluster ?? Keys;
 

@@ -1,0 +1,62 @@
+using Berth.Plugins.Swarmkit.Control;
+using Berth.Plugins.Swarmkit.Model;
+using Berth.Plugins.Swarmkit.Security;
+using Berth.Plugins.Swarmkit.Store;
+using Berth.Sdk;
+
+namespace Berth.Plugins.Swarmkit.Membership;
+
+/// <summary>
+/// The leader's side of <c>docker swarm join</c> (swarmkit's IssueNodeCertificate): the token decides the role, the
+/// node gets an id, a Node record and a certificate signed by the cluster's root CA.
+/// </summary>
+public sealed class JoinAuthority(IProposer proposer, Func<string?> dataKey, TimeProvider time)
+{
+    public async Task<JoinResponse> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
+    {
+        var state = proposer.Current;
+        var cluster = state.Cluster ?? throw BerthException.Unavailable("the swarm is still being created");
+        var keys = state.Keys ?? throw BerthException.Unavailable("the swarm is still being created");
+        using var ca = ClusterRootCa.FromPem(keys.RootCaCertPem, keys.RootCaKeyPem, time);
+        string role;
+        try
+        {
+            role = new JoinTokenVerifier(ca.Digest, JoinToken.Parse(cluster.JoinTokens.Worker), JoinToken.Parse(cluster.JoinTokens.Manager)).RoleFor(request.Token);
+        }
+        catch (SwarmSecurityException e)
+        {
+            throw BerthException.Invalid(e.Message);
+        }
+        var nodeId = ObjectIds.New();
+        string certificate;
+        try
+        {
+            certificate = ca.Sign(request.CsrPem, new NodeIdentity(nodeId, role, cluster.ID));
+        }
+        catch (ArgumentException e)
+        {
+            throw BerthException.Invalid(e.Message);
+        }
+        var node = new Node
+        {
+            ID = nodeId,
+            Spec = new NodeSpec { Role = role, Availability = string.IsNullOrEmpty(request.Availability) ? NodeAvailability.Active : request.Availability },
+            Description = new NodeDescription { Hostname = request.Hostname },
+            Status = new NodeStatus(NodeStates.Unknown, null, HostOf(request.Addr)),
+            ManagerStatus = role == NodeRoles.Manager ? new ManagerStatus(false, "unknown", request.Addr) : null,
+        };
+        state = await proposer.ProposeAsync([StoreOp.Create(node)], cancellationToken).ConfigureAwait(false);
+        return new JoinResponse(nodeId, cluster.ID, role, certificate, ca.CertificatePem, ManagerAddresses(state),
+            role == NodeRoles.Manager ? dataKey() : null);
+    }
+
+    public static IReadOnlyList<string> ManagerAddresses(ClusterState state) =>
+        state.Nodes.Values.Where(n => n.Spec.Role == NodeRoles.Manager && n.ManagerStatus?.Addr is { Length: > 0 })
+            .Select(n => n.ManagerStatus!.Addr).Distinct().ToList();
+
+    public static string HostOf(string addr)
+    {
+        var colon = addr.LastIndexOf(':');
+        return colon > 0 && !addr.EndsWith(']') ? addr[..colon].Trim('[', ']') : addr;
+    }
+}

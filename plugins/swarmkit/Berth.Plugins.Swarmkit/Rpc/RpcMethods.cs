@@ -1,0 +1,24 @@
+namespace Berth.Plugins.Swarmkit.Rpc;
+
+/// <summary>The control calls between nodes.</summary>
+public static class RpcMethods
+{
+    /// <summary>Bootstrap, no certificate: the root CA a joining node checks against its token's digest.</summary>
+    public const string RootCa = "ca.root";
+
+    /// <summary>Bootstrap, no certificate: token + CSR → the new node's identity and certificate.</summary>
+    public const string Join = "ca.join";
+
+    /// <summary>Manager → leader: add the calling manager to the raft members.</summary>
+    public const string AddMember = "raft.add";
+
+    /// <summary>Manager → leader: remove a manager from the raft members (leave, demote).</summary>
+    public const string RemoveMember = "raft.remove";
+
+    /// <summary>Manager → leader: replicate a batch; answers the index it was applied at.</summary>
+    public const string Propose = "store.propose";
+
+    public const string Heartbeat = "dispatcher.heartbeat";
+    public const string Assignments = "dispatcher.assignments";
+    public const string TaskStatus = "dispatcher.status";
+}
