@@ -13,7 +13,7 @@ public static class UnbuiltRoutes
     private static readonly string[] Areas =
     [
         "containers", "images", "networks", "exec", "build", "commit", "auth", "system", "distribution",
-        "session", "swarm", "nodes", "services", "tasks", "secrets", "configs", "grpc",
+        "session", "grpc",
     ];
 
     public static void Map(IEndpointRouteBuilder routes)

@@ -61,13 +61,15 @@ public static class ConfigLoader
 
         var reader = new ValueReader(merged, source);
         var defaults = new DaemonConfig();
+        var execRoot = reader.AbsolutePath("exec-root") ?? defaults.ExecRoot;
         var config = new DaemonConfig
         {
             ConfigFile = filePath,
             Hosts = reader.StringList("hosts") is { Count: > 0 } hosts ? hosts : defaults.Hosts,
             DataRoot = reader.AbsolutePath("data-root") ?? defaults.DataRoot,
-            ExecRoot = reader.AbsolutePath("exec-root") ?? defaults.ExecRoot,
-            Pidfile = reader.AbsolutePath("pidfile") ?? defaults.Pidfile,
+            ExecRoot = execRoot,
+            // Beside the exec root (/run/berth/berthd.pid by default), so daemons with their own exec roots do not collide.
+            Pidfile = reader.AbsolutePath("pidfile") ?? Path.Combine(execRoot, "berthd.pid"),
             Debug = reader.Bool("debug") ?? false,
             LogLevel = reader.OneOf("log-level", LogLevels) ?? defaults.LogLevel,
             StorageDriver = reader.NonEmpty("storage-driver") ?? defaults.StorageDriver,

@@ -13,7 +13,10 @@ public sealed partial class ContainerService
     private JsonObject InitialNetworks(JsonObject config, JsonObject host, JsonObject? networkingConfig)
     {
         PublishedPorts.Validate(config, host);
-        var mode = host["NetworkMode"]?.GetValue<string>() ?? NetworkNames.Bridge;
+        var mode = host["NetworkMode"]?.GetValue<string>() is { Length: > 0 } named ? named : "default";
+        // With the default bridge disabled (--bridge=none) a container that names no network gets none, as in Moby.
+        if (mode == "default")
+            mode = networks.Find(NetworkNames.Bridge) is null ? NetworkNames.None : NetworkNames.Bridge;
         if (mode.StartsWith("container:", StringComparison.Ordinal))
         {
             if (PublishedPorts.Requested(config, host).Count > 0)

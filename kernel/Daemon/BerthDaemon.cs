@@ -6,6 +6,8 @@ using Berth.Kernel.Api.System;
 using Berth.Kernel.Api.Containers;
 using Berth.Kernel.Api.Networks;
 using Berth.Kernel.Api.Volumes;
+using Berth.Kernel.Api.Cluster;
+using Berth.Kernel.Cluster;
 using Berth.Kernel.Config;
 using Berth.Kernel.Containers;
 using Berth.Kernel.Containers.Health;
@@ -116,6 +118,7 @@ public static class BerthDaemon
         containers.Register(builder.Services);
         var networks = await NetworkSubsystem.LoadAsync(config, CancellationToken.None).ConfigureAwait(false);
         networks.Register(builder.Services);
+        ClusterSubsystem.Register(builder.Services, config);
 
         await using var app = builder.Build();
         Log.Debug("start-up: host built after {Ms} ms", startup.ElapsedMilliseconds);
@@ -138,6 +141,7 @@ public static class BerthDaemon
         ResourceRoutes.Map(app);
         VolumeRoutes.Map(app);
         NetworkRoutes.Map(app);
+        ClusterRoutes.Map(app);
         UnbuiltRoutes.Map(app);
 
         using var reload = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -159,11 +163,13 @@ public static class BerthDaemon
         var startedAt = time.GetUtcNow();
         var containerService = app.Services.GetRequiredService<ContainerService>();
         _ = app.Services.GetRequiredService<HealthMonitor>();
-        _ = StartPluginsAsync(plugins, images, containerService, app.Services.GetRequiredService<NetworkService>(),
+        var restored = StartPluginsAsync(plugins, images, containerService, app.Services.GetRequiredService<NetworkService>(),
             () => NetworkSubsystem.ConnectAsync(app.Services, holder.Current, lifetime.ApplicationStopping), startedAt, lifetime.ApplicationStopping);
+        _ = ClusterSubsystem.ResumeAfterAsync(restored, app.Services, lifetime.ApplicationStopping);
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         Log.Information("berthd shutting down");
+        await ClusterSubsystem.StopAsync(app.Services).ConfigureAwait(false);
         await containerService.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         await plugins.DisposeAsync().ConfigureAwait(false);
         ListenerSetup.RemoveSockets(hosts);

@@ -182,7 +182,7 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
                 status = status with { LocalNodeState = "error", Error = ex.Message };
             }
         }
-        return new JsonObject
+        var swarm = new JsonObject
         {
             ["NodeID"] = status.NodeId,
             ["NodeAddr"] = status.NodeAddr,
@@ -192,6 +192,14 @@ public sealed class SystemInfo(DaemonConfigHolder config, PluginManager plugins,
             ["RemoteManagers"] = status.RemoteManagers.Count == 0 ? null
                 : new JsonArray(status.RemoteManagers.Select(p => (JsonNode?)new JsonObject { ["NodeID"] = p.NodeId, ["Addr"] = p.Addr }).ToArray()),
         };
+        // As Moby's info: only a manager knows the node count, the manager count and the cluster object.
+        if (status.ControlAvailable)
+        {
+            swarm["Nodes"] = status.Nodes;
+            swarm["Managers"] = status.Managers;
+            if (status.Cluster is { ValueKind: global::System.Text.Json.JsonValueKind.Object } clusterInfo) swarm["Cluster"] = JsonNode.Parse(clusterInfo.GetRawText());
+        }
+        return swarm;
     }
 
     private static int ThreadCount()

@@ -27,6 +27,9 @@ public sealed class BerthdInstance : IAsyncDisposable
     public string DataRoot => Path.Combine(Root, "data");
     public int Pid => process.Id;
 
+    /// <summary>The UTS name the daemon runs under, when started as a host of a simulated cluster.</summary>
+    public string? Hostname { get; private init; }
+
     /// <summary>The exit code once stopped (0 for a clean shutdown).</summary>
     public int? ExitCode => process.HasExited ? process.ExitCode : null;
     public IReadOnlyDictionary<string, string> DockerEnv => new Dictionary<string, string> { ["DOCKER_HOST"] = $"unix://{Socket}" };
@@ -34,24 +37,35 @@ public sealed class BerthdInstance : IAsyncDisposable
     public static Task<BerthdInstance> StartAsync(params string[] extraArgs) => StartInAsync(null, extraArgs);
 
     /// <param name="root">Reuse a root (restart over the same data); null makes a fresh one.</param>
-    public static async Task<BerthdInstance> StartInAsync(string? root, params string[] extraArgs)
+    public static Task<BerthdInstance> StartInAsync(string? root, params string[] extraArgs) => LaunchAsync(root, null, extraArgs);
+
+    /// <summary>A daemon in its own UTS namespace named <paramref name="hostname"/>, as one machine of a simulated cluster.</summary>
+    public static Task<BerthdInstance> StartAsHostAsync(string? root, string hostname, params string[] extraArgs) => LaunchAsync(root, hostname, extraArgs);
+
+    private static async Task<BerthdInstance> LaunchAsync(string? root, string? hostname, string[] extraArgs)
     {
         if (!File.Exists(RepoPaths.Berthd))
             Assert.Fail($"{RepoPaths.Berthd} is missing: run `dotnet pwsh ./build.ps1 test` (it publishes first)");
         root ??= Directory.CreateTempSubdirectory("berth-it.").FullName;
-        var start = new ProcessStartInfo(RepoPaths.Berthd)
+        // unshare and sh both exec, so the process started here is berthd itself.
+        var start = new ProcessStartInfo(hostname is null ? RepoPaths.Berthd : "unshare")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        if (hostname is not null)
+        {
+            foreach (var arg in new[] { "--uts", "sh", "-c", "hostname \"$0\" && exec \"$@\"", hostname, RepoPaths.Berthd })
+                start.ArgumentList.Add(arg);
+        }
         // Each test daemon's default bridge network gets its own Linux bridge, removed with the daemon (NetworkLeftovers).
         var bridge = extraArgs.Any(a => a is "--bridge" or "-b" || a.StartsWith("--bridge=", StringComparison.Ordinal))
             ? []
             : new[] { "--bridge", DefaultBridgeOf(root) };
         foreach (var arg in new[] { "-H", $"unix://{root}/berth.sock", "--data-root", $"{root}/data", "--exec-root", $"{root}/exec", "--pidfile", $"{root}/berthd.pid" }.Concat(bridge).Concat(extraArgs))
             start.ArgumentList.Add(arg);
-        var instance = new BerthdInstance(root, Process.Start(start)!);
+        var instance = new BerthdInstance(root, Process.Start(start)!) { Hostname = hostname };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -110,7 +124,7 @@ public sealed class BerthdInstance : IAsyncDisposable
     {
         await StopAsync();
         rootHandedOver = true;
-        return await StartInAsync(Root, extraArgs);
+        return await LaunchAsync(Root, Hostname, extraArgs);
     }
 
     /// <summary>Stops berthd by its PID (SIGTERM, then SIGKILL) and returns its log.</summary>

@@ -73,7 +73,8 @@ public sealed class SystemEndpointsTests
     [TestCase("/v1.99/version", 400, "too new")]
     [TestCase("/v1.12/version", 400, "too old")]
     [TestCase("/no/such/route", 404, "page not found")]
-    [TestCase("/v1.50/nodes", 501, "not supported")]
+    [TestCase("/v1.50/session", 501, "not supported")]
+    [TestCase("/v1.50/nodes", 503, "This node is not a swarm manager")]
     public async Task Get_BadRequests_AnswerDockerJsonErrors(string path, int status, string message)
     {
         using var http = RawApi.Create(daemon.Socket);

@@ -51,6 +51,8 @@ public sealed partial class ControlApi
             {
                 Spec = spec,
                 PreviousSpec = current.Spec,
+                // A new update starts afresh; the updater sets "updating" when it picks it up.
+                UpdateStatus = null,
                 Endpoint = new ServiceEndpoint { Spec = spec.EndpointSpec ?? current.Endpoint?.Spec, Ports = spec.EndpointSpec?.Ports },
             };
         }

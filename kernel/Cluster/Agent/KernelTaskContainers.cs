@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using Berth.Kernel.Config;
+using Berth.Kernel.Containers;
+using Berth.Kernel.Networks;
+
+namespace Berth.Kernel.Cluster.Agent;
+
+/// <summary><see cref="ITaskContainers"/> over the kernel's container service.</summary>
+public sealed class KernelTaskContainers(ContainerService containers, DaemonConfigHolder config) : ITaskContainers
+{
+    public IReadOnlyList<TaskContainer> List() =>
+        containers.Store.All
+            .Where(c => c.Labels.ContainsKey(SwarmLabels.Task) || c.Labels.ContainsKey(SwarmLabels.TaskId))
+            .Select(View)
+            .ToList();
+
+    public TaskContainer? FindByTask(string taskId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(taskId);
+        return containers.Store.All
+            .Where(c => c.Labels.TryGetValue(SwarmLabels.TaskId, out var id) && id == taskId && !c.RemovalInProgress)
+            .OrderByDescending(c => c.State.Running)
+            .ThenByDescending(c => c.Created)
+            .Select(View)
+            .FirstOrDefault();
+    }
+
+    public TaskContainer? Inspect(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return containers.Store.TryGet(id) is { RemovalInProgress: false } container ? View(container) : null;
+    }
+
+    public async Task<string> CreateAsync(string name, JsonObject body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        // A task without networks gets the default network; with --bridge=none there is none and Moby runs the
+        // container without a network (NetworkDisabled): here, network mode none.
+        if (config.Current.Bridge == "none" && body["HostConfig"] is JsonObject host && host["NetworkMode"] is null)
+            host["NetworkMode"] = NetworkNames.None;
+        var (container, _) = await containers.CreateAsync(name, body, cancellationToken).ConfigureAwait(false);
+        return container.Id;
+    }
+
+    public Task StartAsync(string id, CancellationToken cancellationToken) => containers.StartAsync(id, cancellationToken);
+
+    public Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken) =>
+        containers.StopAsync(id, (int)Math.Ceiling(grace.TotalSeconds), null, cancellationToken);
+
+    public Task RemoveAsync(string id, CancellationToken cancellationToken) =>
+        containers.RemoveAsync(id, force: true, removeVolumes: true, cancellationToken);
+
+    public async Task<int> WaitNotRunningAsync(string id)
+    {
+        var wait = containers.WaitAsync(id, "not-running");
+        // An exit recorded between the wait's running check and its registration completes no waiter: look again.
+        if (!wait.IsCompleted && containers.Store.TryGet(id) is { State: { Running: false, Restarting: false } } exited) return exited.State.ExitCode;
+        var result = await wait.ConfigureAwait(false);
+        return result.ExitCode;
+    }
+
+    private static TaskContainer View(Container container) => new(
+        container.Id,
+        container.Name.TrimStart('/'),
+        container.Labels.GetValueOrDefault(SwarmLabels.TaskId) ?? "",
+        container.State.Running,
+        container.HasBeenStartedBefore || container.State.StartedAt is not null,
+        container.State.ExitCode,
+        container.State.Pid);
+}

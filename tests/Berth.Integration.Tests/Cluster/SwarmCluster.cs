@@ -1,0 +1,141 @@
+using System.Globalization;
+using Berth.Integration.Tests.Fixtures;
+
+namespace Berth.Integration.Tests.Cluster;
+
+/// <summary>
+/// Several berthd on this machine as the hosts of one swarm: each in its own UTS namespace (its own hostname),
+/// with its own data root, socket and swarm port on 127.0.0.1, no default bridge, the busybox image imported.
+/// </summary>
+public sealed class SwarmCluster : IAsyncDisposable
+{
+    public const string Image = "bb:1";
+
+    private readonly List<BerthdInstance?> nodes = [];
+    private readonly List<int> ports = [];
+    private readonly List<string> roots = [];
+    private readonly string prefix = "sw" + Guid.NewGuid().ToString("N")[..6];
+
+    public int Count => nodes.Count;
+
+    public BerthdInstance this[int index] => nodes[index] ?? throw new InvalidOperationException($"node {index} is stopped");
+
+    public string Hostname(int index) => $"{prefix}-node{index}";
+
+    public string SwarmAddress(int index) => $"127.0.0.1:{ports[index]}";
+
+    public bool IsRunning(int index) => nodes[index] is not null;
+
+    public static async Task<SwarmCluster> StartAsync(int count)
+    {
+        var cluster = new SwarmCluster();
+        try
+        {
+            for (var i = 0; i < count; i++)
+                await cluster.AddNodeAsync();
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<int> AddNodeAsync()
+    {
+        var index = nodes.Count;
+        var root = Directory.CreateTempSubdirectory("berth-swarm.").FullName;
+        roots.Add(root);
+        ports.Add(HostPorts.Free());
+        nodes.Add(await BerthdInstance.StartAsHostAsync(root, Hostname(index), "--bridge", "none"));
+        var import = await this[index].DockerAsync("import", TestImages.BusyboxRootfsTar, Image);
+        Assert.That(import.ExitCode, Is.Zero, import.ToString());
+        return index;
+    }
+
+    public Task<CommandResult> Docker(int index, params string[] args) => this[index].DockerAsync(args);
+
+    public async Task InitAsync(int index, params string[] extra)
+    {
+        var init = await Docker(index, ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", SwarmAddress(index), .. extra]);
+        Assert.That(init.ExitCode, Is.Zero, init.ToString());
+    }
+
+    public async Task<string> JoinTokenAsync(int manager, string role)
+    {
+        var token = await Docker(manager, "swarm", "join-token", "-q", role);
+        Assert.That(token.ExitCode, Is.Zero, token.ToString());
+        return token.Stdout.Trim();
+    }
+
+    public Task<CommandResult> JoinAsync(int index, string token, int via) =>
+        Docker(index, "swarm", "join", "--token", token, "--advertise-addr", "127.0.0.1", "--listen-addr", SwarmAddress(index), SwarmAddress(via));
+
+    /// <summary>A swarm of <paramref name="managers"/> managers then <paramref name="workers"/> workers, node 0 first.</summary>
+    public async Task FormAsync(int managers, int workers = 0)
+    {
+        await InitAsync(0);
+        var managerToken = await JoinTokenAsync(0, "manager");
+        var workerToken = await JoinTokenAsync(0, "worker");
+        for (var i = 1; i < managers + workers; i++)
+        {
+            var join = await JoinAsync(i, i < managers ? managerToken : workerToken, 0);
+            Assert.That(join.ExitCode, Is.Zero, join.ToString());
+        }
+    }
+
+    /// <summary>The node whose own view says it leads, or -1.</summary>
+    public async Task<int> LeaderAsync()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (!IsRunning(i))
+                continue;
+            var ls = await Docker(i, "node", "ls", "--format", "{{.Self}} {{.ManagerStatus}}");
+            if (ls.Stdout.Split('\n').Any(l => l.Trim() == "true Leader"))
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Tasks desired running and running, by node hostname, as <c>docker service ps</c> shows them from <paramref name="via"/>.</summary>
+    public async Task<IReadOnlyList<string>> RunningTaskNodesAsync(int via, string service)
+    {
+        var ps = await Docker(via, "service", "ps", service, "--filter", "desired-state=running", "--format", "{{.CurrentState}}|{{.Node}}");
+        return ps.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('|')).Where(p => p.Length == 2 && p[0].StartsWith("Running", StringComparison.Ordinal)).Select(p => p[1].Trim()).ToList();
+    }
+
+    /// <summary>kill -9, keeping the node's data for a restart.</summary>
+    public async Task KillAsync(int index)
+    {
+        var node = this[index];
+        _ = await Processes.RunAsync("kill", ["-KILL", node.Pid.ToString(CultureInfo.InvariantCulture)]);
+        // Not disposed: that would delete the root the node restarts from; its containers are removed with the cluster.
+        await node.StopAsync();
+        nodes[index] = null;
+    }
+
+    public async Task RestartAsync(int index)
+    {
+        nodes[index] = await BerthdInstance.StartAsHostAsync(roots[index], Hostname(index), "--bridge", "none");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in nodes.OfType<BerthdInstance>())
+            await node.DisposeAsync();
+        await ContainerLeftoversOf(roots);
+    }
+
+    private static async Task ContainerLeftoversOf(IEnumerable<string> roots)
+    {
+        foreach (var root in roots)
+        {
+            await ContainerLeftovers.RemoveAsync(root);
+            if (Directory.Exists(root))
+                Directory.Delete(root, recursive: true);
+        }
+    }
+}
