@@ -5,7 +5,8 @@ namespace Berth.Plugins.Swarmkit.Orchestration;
 
 /// <summary>
 /// swarmkit's ListServiceStatuses (what <c>GET /services?status=true</c> and <c>docker service ls</c> show):
-/// RunningTasks counts the service's tasks in state RUNNING; DesiredTasks is Replicas for a replicated service and,
+/// RunningTasks counts the service's tasks desired and observed RUNNING (a task told to stop on a node that has not
+/// reported back yet is not counted); DesiredTasks is Replicas for a replicated service and,
 /// for a global one, its tasks desired RUNNING on nodes that are not down.
 /// </summary>
 public static class ServiceStatuses
@@ -17,7 +18,7 @@ public static class ServiceStatuses
         var desiredGlobal = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var task in state.Tasks.Values)
         {
-            if (task.Status.State == TaskStates.Running)
+            if (task.Status.State == TaskStates.Running && task.DesiredState == TaskStates.Running)
                 running[task.ServiceID] = running.GetValueOrDefault(task.ServiceID) + 1;
             if (task.DesiredState == TaskStates.Running
                 && (task.NodeID is null || state.Nodes.GetValueOrDefault(task.NodeID)?.Status.State != NodeStates.Down))
