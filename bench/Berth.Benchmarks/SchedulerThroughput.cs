@@ -9,6 +9,7 @@ using Berth.Plugins.Swarmkit.Orchestration;
 using Berth.Plugins.Swarmkit.Orchestration.Scheduling;
 using Berth.Plugins.Swarmkit.Store;
 using TaskStatus = Berth.Plugins.Swarmkit.Model.TaskStatus;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Benchmarks;
 

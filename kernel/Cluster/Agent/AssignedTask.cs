@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Sdk;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Kernel.Cluster.Agent;
 

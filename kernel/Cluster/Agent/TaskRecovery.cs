@@ -1,3 +1,4 @@
+using Berth.Sdk.Cluster;
 namespace Berth.Kernel.Cluster.Agent;
 
 /// <summary>What the agent observes of a task it (re)discovers, e.g. after a daemon restart.</summary>

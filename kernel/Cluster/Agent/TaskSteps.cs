@@ -1,3 +1,4 @@
+using Berth.Sdk.Cluster;
 namespace Berth.Kernel.Cluster.Agent;
 
 /// <summary>What the agent does next for one task.</summary>

@@ -1,4 +1,5 @@
 using Berth.Kernel.Cluster;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Kernel.Tests.Cluster;
 

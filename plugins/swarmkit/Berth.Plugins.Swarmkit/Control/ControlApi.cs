@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Store;
 using Berth.Sdk;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Swarmkit.Control;
 

@@ -1,3 +1,4 @@
+using Berth.Sdk.Cluster;
 namespace Berth.Plugins.Swarmkit.Model;
 
 /// <summary>The Engine API's Task (named so it does not collide with System.Threading.Tasks.Task).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Berth.Plugins.Swarmkit.Model;
 using TaskStatus = Berth.Plugins.Swarmkit.Model.TaskStatus;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Swarmkit.Orchestration;
 

@@ -6,6 +6,7 @@ using Berth.Plugins.Swarmkit.Rpc;
 using Berth.Plugins.Swarmkit.Security;
 using Berth.Plugins.Swarmkit.Store;
 using Berth.Sdk;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Tests.Swarmkit.Control;
 

@@ -3,6 +3,7 @@ using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Orchestration;
 using Berth.Plugins.Swarmkit.Store;
 using TaskStatus = Berth.Plugins.Swarmkit.Model.TaskStatus;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Tests.Swarmkit.Orchestration;
 

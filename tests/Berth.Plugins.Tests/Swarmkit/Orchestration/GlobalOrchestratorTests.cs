@@ -1,5 +1,6 @@
 using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Store;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Tests.Swarmkit.Orchestration;
 

@@ -5,6 +5,7 @@ using Berth.Plugins.Swarmkit.Store;
 using Berth.Sdk;
 using Microsoft.Extensions.Time.Testing;
 using TaskStatus = Berth.Plugins.Swarmkit.Model.TaskStatus;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Tests.Swarmkit.Orchestration;
 

@@ -1,6 +1,7 @@
 using Berth.Plugins.Swarmkit.Control;
 using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Store;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Tests.Swarmkit.Orchestration;
 

@@ -2,6 +2,7 @@ using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Orchestration.Replicated;
 using Berth.Plugins.Swarmkit.Orchestration.Restart;
 using Berth.Plugins.Swarmkit.Orchestration.Update;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Swarmkit.Orchestration.Global;
 

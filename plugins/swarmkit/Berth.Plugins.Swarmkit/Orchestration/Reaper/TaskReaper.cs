@@ -1,4 +1,5 @@
 using Berth.Plugins.Swarmkit.Model;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Swarmkit.Orchestration.Reaper;
 

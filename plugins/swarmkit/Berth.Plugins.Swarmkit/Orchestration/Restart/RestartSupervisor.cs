@@ -1,5 +1,6 @@
 using Berth.Plugins.Swarmkit.Control;
 using Berth.Plugins.Swarmkit.Model;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Swarmkit.Orchestration.Restart;
 

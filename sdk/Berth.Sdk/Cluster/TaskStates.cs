@@ -1,7 +1,7 @@
-namespace Berth.Kernel.Cluster;
+namespace Berth.Sdk.Cluster;
 
 /// <summary>
-/// swarmkit's task states as the Engine API names them, in their order (api/types.proto TaskState: NEW 0 … ORPHANED 832).
+/// swarmkit's task states as the Engine API and the cluster/1 contract name them, in their order (api/types.proto TaskState: NEW 0 … ORPHANED 832).
 /// States only move forward, so when two observations of one task meet, the later state wins.
 /// </summary>
 public static class TaskStates
@@ -32,6 +32,8 @@ public static class TaskStates
 
     /// <summary>Complete and everything after it: the task's process will not run again.</summary>
     public static bool IsTerminal(string? state) => Rank(state) >= Rank(Complete);
+
+    public static bool IsKnown(string? state) => Rank(state) >= 0;
 
     public static bool IsAtLeast(string? state, string other) => Rank(state) >= Rank(other);
 
