@@ -37,7 +37,8 @@ public sealed class StoreConsistencyTests
         var root = Directory.CreateTempSubdirectory("berth-full.").FullName;
         var data = Path.Combine(root, "data");
         Directory.CreateDirectory(data);
-        var mounted = await Processes.RunAsync("mount", ["-t", "tmpfs", "-o", "size=12m", "tmpfs", data]);
+        // Sized so the bundled plugins (~4.5 MB installed), the busybox image and a 4 MB blob fit, but not the applied copy too.
+        var mounted = await Processes.RunAsync("mount", ["-t", "tmpfs", "-o", "size=15m", "tmpfs", data]);
         Assert.That(mounted.ExitCode, Is.Zero, mounted.ToString());
         try
         {
