@@ -75,10 +75,10 @@ public sealed partial class SwarmkitPlugin : IClusterBackend, IAsyncDisposable
         if (current is null)
         {
             if (locked is not null)
-                return new SwarmStatus("locked", locked.NodeId, JoinAuthority.HostOf(locked.AdvertiseAddr), false, "", []);
+                return new SwarmStatus("locked", locked.NodeId, SwarmAddresses.HostOf(locked.AdvertiseAddr), false, "", []);
             return new SwarmStatus(error.Length > 0 ? "error" : "inactive", "", "", false, error, []);
         }
-        var host = JoinAuthority.HostOf(current.State.AdvertiseAddr);
+        var host = SwarmAddresses.HostOf(current.State.AdvertiseAddr);
         if (current.Store is not { } store)
             return new SwarmStatus("active", current.State.NodeId, host, false, "", current.State.Managers.Select(a => new SwarmPeer("", a)).ToList());
         var state = store.Current;

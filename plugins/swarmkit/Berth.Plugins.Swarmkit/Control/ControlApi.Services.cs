@@ -10,9 +10,8 @@ public sealed partial class ControlApi
     private async Task<JsonElement> CreateServiceAsync(JsonElement specJson, CancellationToken cancellationToken)
     {
         var spec = SwarmJson.From<ServiceSpec>(specJson);
+        // A taken name is refused by the store itself, on every member alike (409, swarmkit's message).
         ServiceValidation.Validate(spec, State);
-        if (State.Services.Values.Any(s => string.Equals(s.Spec.Name, spec.Name, StringComparison.OrdinalIgnoreCase)))
-            throw BerthException.Conflict($"name conflicts with an existing object: service {spec.Name} already exists");
         var service = new Service
         {
             ID = ObjectIds.New(),

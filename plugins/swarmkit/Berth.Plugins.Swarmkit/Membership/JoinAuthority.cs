@@ -42,7 +42,7 @@ public sealed class JoinAuthority(IProposer proposer, Func<string?> dataKey, Tim
             ID = nodeId,
             Spec = new NodeSpec { Role = role, Availability = string.IsNullOrEmpty(request.Availability) ? NodeAvailability.Active : request.Availability },
             Description = new NodeDescription { Hostname = request.Hostname },
-            Status = new NodeStatus(NodeStates.Unknown, null, HostOf(request.Addr)),
+            Status = new NodeStatus(NodeStates.Unknown, null, SwarmAddresses.HostOf(request.Addr)),
             ManagerStatus = role == NodeRoles.Manager ? new ManagerStatus(false, "unknown", request.Addr) : null,
         };
         state = await proposer.ProposeAsync([StoreOp.Create(node)], cancellationToken).ConfigureAwait(false);
@@ -53,10 +53,4 @@ public sealed class JoinAuthority(IProposer proposer, Func<string?> dataKey, Tim
     public static IReadOnlyList<string> ManagerAddresses(ClusterState state) =>
         state.Nodes.Values.Where(n => n.Spec.Role == NodeRoles.Manager && n.ManagerStatus?.Addr is { Length: > 0 })
             .Select(n => n.ManagerStatus!.Addr).Distinct().ToList();
-
-    public static string HostOf(string addr)
-    {
-        var colon = addr.LastIndexOf(':');
-        return colon > 0 && !addr.EndsWith(']') ? addr[..colon].Trim('[', ']') : addr;
-    }
 }

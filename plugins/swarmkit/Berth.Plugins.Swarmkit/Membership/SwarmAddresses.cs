@@ -40,6 +40,9 @@ public static class SwarmAddresses
         };
     }
 
+    /// <summary>The host part of host:port (or of a bare host).</summary>
+    public static string HostOf(string addr) => Split(addr, DefaultPort).Host;
+
     public static string Format(IPAddress address, int port) => new IPEndPoint(address, port).ToString();
 
     private static (string Host, int Port) Split(string value, int defaultPort)

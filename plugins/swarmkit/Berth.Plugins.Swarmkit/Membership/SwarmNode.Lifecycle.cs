@@ -74,7 +74,7 @@ public sealed partial class SwarmNode
             ID = State.NodeId,
             Spec = new NodeSpec { Role = NodeRoles.Manager, Availability = string.IsNullOrEmpty(request.Availability) ? NodeAvailability.Active : request.Availability },
             Description = description with { TLSInfo = credentials.ToTlsInfo() },
-            Status = new NodeStatus(NodeStates.Ready, null, JoinAuthority.HostOf(State.AdvertiseAddr)),
+            Status = new NodeStatus(NodeStates.Ready, null, SwarmAddresses.HostOf(State.AdvertiseAddr)),
             ManagerStatus = new ManagerStatus(true, "reachable", State.AdvertiseAddr),
         };
         await Manager!.Proposer.ProposeAsync([StoreOp.Create(cluster), StoreOp.Create(keys), StoreOp.Create(self)], cancellationToken).ConfigureAwait(false);

@@ -96,7 +96,7 @@ public sealed partial class SwarmNode : IAsyncDisposable
 
     private void StartAgent()
     {
-        var session = new AgentSession(State.NodeId, JoinAuthority.HostOf(State.AdvertiseAddr), Link, env.Kernel, env.Time, env.Log);
+        var session = new AgentSession(State.NodeId, SwarmAddresses.HostOf(State.AdvertiseAddr), Link, env.Kernel, env.Time, env.Log);
         session.ManagersChanged += OnManagersChanged;
         agent = Task.Run(() => session.RunAsync(lifetime.Token), CancellationToken.None);
     }
