@@ -107,6 +107,23 @@ public sealed class SwarmCluster : IAsyncDisposable
             .Select(l => l.Split('|')).Where(p => p.Length == 2 && p[0].StartsWith("Running", StringComparison.Ordinal)).Select(p => p[1].Trim()).ToList();
     }
 
+    /// <summary>Polls until <paramref name="via"/> lists the node with one of the accepted "Status ManagerStatus" pairs, e.g. "Ready Reachable".</summary>
+    public Task<bool> NodeShowsAsync(int via, int node, TimeSpan within, params string[] accepted) =>
+        Processes.EventuallyAsync(async () =>
+        {
+            var status = await Docker(via, "node", "ls", "--filter", $"name={Hostname(node)}", "--format", "{{.Status}} {{.ManagerStatus}}");
+            return accepted.Contains(status.Stdout.Trim());
+        }, within);
+
+    /// <summary>Polls until <paramref name="via"/> sees <paramref name="expected"/> tasks of the service running.</summary>
+    public async Task<IReadOnlyList<string>> WaitForRunningAsync(int via, string service, int expected, TimeSpan within)
+    {
+        IReadOnlyList<string> running = [];
+        Assert.That(await Processes.EventuallyAsync(async () => (running = await RunningTaskNodesAsync(via, service)).Count == expected, within),
+            $"{expected} tasks of {service} running, saw: {string.Join(",", running)}");
+        return running;
+    }
+
     /// <summary>kill -9, keeping the node's data for a restart.</summary>
     public async Task KillAsync(int index)
     {
@@ -114,6 +131,13 @@ public sealed class SwarmCluster : IAsyncDisposable
         _ = await Processes.RunAsync("kill", ["-KILL", node.Pid.ToString(CultureInfo.InvariantCulture)]);
         // Not disposed: that would delete the root the node restarts from; its containers are removed with the cluster.
         await node.StopAsync();
+        nodes[index] = null;
+    }
+
+    /// <summary>SIGTERM, keeping the node's data for a restart.</summary>
+    public async Task StopAsync(int index)
+    {
+        await this[index].StopAsync();
         nodes[index] = null;
     }
 

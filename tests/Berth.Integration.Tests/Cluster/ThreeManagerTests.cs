@@ -16,9 +16,7 @@ public sealed class ThreeManagerTests
 
         var create = await cluster.Docker(0, "service", "create", "--detach", "--name", "s", "--replicas", "6", SwarmCluster.Image, "sleep", "100000");
         Assert.That(create.ExitCode, Is.Zero, create.ToString());
-        IReadOnlyList<string> running = [];
-        Assert.That(await Processes.EventuallyAsync(async () => (running = await cluster.RunningTaskNodesAsync(0, "s")).Count == 6, TimeSpan.FromSeconds(60)),
-            $"six running: {string.Join(",", running)}");
+        var running = await cluster.WaitForRunningAsync(0, "s", 6, TimeSpan.FromSeconds(60));
         Assert.That(running.GroupBy(n => n).Select(g => g.Count()), Is.All.EqualTo(2), string.Join(",", running));
 
         var leader = await cluster.LeaderAsync();
@@ -35,11 +33,7 @@ public sealed class ThreeManagerTests
         Assert.That(ls.ExitCode, Is.Zero, ls.ToString());
 
         await cluster.RestartAsync(leader);
-        Assert.That(await Processes.EventuallyAsync(async () =>
-        {
-            var status = await cluster.Docker(other, "node", "ls", "--filter", $"name={cluster.Hostname(leader)}", "--format", "{{.Status}} {{.ManagerStatus}}");
-            return status.Stdout.Trim() == "Ready Reachable";
-        }, TimeSpan.FromSeconds(60)), "the killed manager is back without joining again");
+        Assert.That(await cluster.NodeShowsAsync(other, leader, TimeSpan.FromSeconds(60), "Ready Reachable"), "the killed manager is back without joining again");
         var fromRejoined = await cluster.Docker(leader, "service", "ls", "--format", "{{.Name}} {{.Replicas}}");
         Assert.That(fromRejoined.Stdout.Trim(), Is.EqualTo("s 6/6"), fromRejoined.ToString());
     }
