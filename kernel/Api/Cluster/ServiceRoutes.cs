@@ -1,7 +1,10 @@
+using System.Text.Json;
+using Berth.Kernel.Networks;
 using Berth.Sdk;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using static Berth.Kernel.Api.Cluster.ClusterRoutes;
 
 namespace Berth.Kernel.Api.Cluster;
@@ -48,14 +51,14 @@ public static class ServiceRoutes
 
     public static async Task CreateAsync(HttpContext context)
     {
-        var spec = ClusterAnswers.AdjustServiceSpec(await ClusterBody.ReadAsync(context).ConfigureAwait(false), ApiMiddleware.RequestedVersion(context));
+        var spec = await ReadSpecAsync(context).ConfigureAwait(false);
         var answer = await Membership(context).Manager().CreateAsync("services", spec, context.RequestAborted).ConfigureAwait(false);
         await ApiJson.WriteAsync(context, ClusterAnswers.ServiceCreated(answer), 201).ConfigureAwait(false);
     }
 
     public static async Task UpdateAsync(HttpContext context)
     {
-        var spec = ClusterAnswers.AdjustServiceSpec(await ClusterBody.ReadAsync(context).ConfigureAwait(false), ApiMiddleware.RequestedVersion(context));
+        var spec = await ReadSpecAsync(context).ConfigureAwait(false);
         var version = ClusterQuery.Version(context, "service");
         var registryAuthFrom = context.Request.Query["registryAuthFrom"].ToString();
         if (registryAuthFrom.Length > 0 && registryAuthFrom is not ("spec" or "previous-spec"))
@@ -63,6 +66,12 @@ public static class ServiceRoutes
         var request = ClusterAnswers.ServiceUpdateRequest(spec, context.Request.Query["rollback"].ToString());
         var answer = await Membership(context).Manager().UpdateObjectAsync("services", Id(context), version, request, context.RequestAborted).ConfigureAwait(false);
         await ApiJson.WriteAsync(context, ClusterAnswers.ServiceUpdated(answer)).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonElement> ReadSpecAsync(HttpContext context)
+    {
+        var spec = ClusterAnswers.AdjustServiceSpec(await ClusterBody.ReadAsync(context).ConfigureAwait(false), ApiMiddleware.RequestedVersion(context));
+        return ServiceNetworks.Resolve(spec, target => context.RequestServices.GetRequiredService<NetworkService>().Get(target).Name);
     }
 
     public static async Task RemoveAsync(HttpContext context)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Kernel.Cluster.Agent;
 
@@ -32,4 +33,6 @@ public interface ITaskContainers
 }
 
 /// <param name="Started">The container's process ran at least once (a created container that never started is "ready").</param>
-public sealed record TaskContainer(string Id, string Name, string TaskId, bool Running, bool Started, int ExitCode, int Pid);
+/// <param name="Ports">Ports published on the host while it runs.</param>
+public sealed record TaskContainer(string Id, string Name, string TaskId, bool Running, bool Started, int ExitCode, int Pid,
+    IReadOnlyList<TaskPublishedPort>? Ports = null);

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Berth.Kernel.Config;
 using Berth.Kernel.Containers;
 using Berth.Kernel.Networks;
+using Berth.Sdk.Cluster;
 
 namespace Berth.Kernel.Cluster.Agent;
 
@@ -66,5 +68,24 @@ public sealed class KernelTaskContainers(ContainerService containers, DaemonConf
         container.State.Running,
         container.HasBeenStartedBefore || container.State.StartedAt is not null,
         container.State.ExitCode,
-        container.State.Pid);
+        container.State.Pid,
+        PublishedPorts(container.Ports));
+
+    /// <summary>NetworkSettings.Ports ("80/tcp" → [{HostIp, HostPort}]) as one entry per target port and host port.</summary>
+    private static List<TaskPublishedPort> PublishedPorts(JsonObject ports)
+    {
+        var published = new List<TaskPublishedPort>();
+        foreach (var (key, bindings) in ports)
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (bindings is not JsonArray array || !int.TryParse(slash < 0 ? key : key[..slash], CultureInfo.InvariantCulture, out var target)) continue;
+            var protocol = slash < 0 ? "tcp" : key[(slash + 1)..];
+            var hostPorts = array.OfType<JsonObject>()
+                .Select(b => int.TryParse(b["HostPort"]?.GetValue<string>(), CultureInfo.InvariantCulture, out var p) ? p : 0)
+                .Where(p => p > 0)
+                .Distinct();
+            published.AddRange(hostPorts.Select(p => new TaskPublishedPort(protocol, target, p)));
+        }
+        return published;
+    }
 }

@@ -147,7 +147,8 @@ public static class TaskContainerConfig
     /// <summary>
     /// No networks: the daemon's default network, as Moby. Otherwise each target (a swarm network's id, resolved to its
     /// name through the task's NetworksAttachments, or a local network's name or id) is joined as a local network; the
-    /// first is the network mode. On user-defined networks the service name is an alias, so other tasks find the service.
+    /// first is the network mode. On user-defined networks the service name and <c>tasks.&lt;service&gt;</c> are aliases, so
+    /// the embedded DNS answers both with the addresses of the service's tasks on that network.
     /// </summary>
     private static (string? Mode, JsonObject Endpoints) Networks(TaskAssignment assignment)
     {
@@ -169,7 +170,9 @@ public static class TaskContainerConfig
             var settings = new JsonObject();
             if (!BuiltinNetworks.Contains(name))
             {
-                var aliases = ((JsonElement?)network).Strings("Aliases").Prepend(assignment.ServiceName).Distinct(StringComparer.Ordinal);
+                // Without VIPs, the service name resolves as with --endpoint-mode dnsrr: to the addresses of its tasks.
+                var aliases = ((JsonElement?)network).Strings("Aliases").Prepend($"tasks.{assignment.ServiceName}").Prepend(assignment.ServiceName)
+                    .Distinct(StringComparer.Ordinal);
                 settings["Aliases"] = Strings(aliases);
             }
             if (network.Child("DriverOpts") is { ValueKind: JsonValueKind.Object } driverOpts) settings["DriverOpts"] = Node(driverOpts);

@@ -116,8 +116,8 @@ public sealed class TaskWorker : IAsyncDisposable
                 Transition(TaskStates.Starting, "starting");
                 break;
             case TaskStep.Start:
-                var pid = await StartAsync(assignment, cancellationToken).ConfigureAwait(false);
-                Transition(TaskStates.Running, "started", pid);
+                var started = await StartAsync(assignment, cancellationToken).ConfigureAwait(false);
+                Transition(TaskStates.Running, "started", started?.Pid ?? 0, ports: started?.Ports);
                 break;
             case TaskStep.Wait:
                 await WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -164,13 +164,13 @@ public sealed class TaskWorker : IAsyncDisposable
         }
     }
 
-    private async Task<int> StartAsync(TaskAssignment assignment, CancellationToken cancellationToken)
+    private async Task<TaskContainer?> StartAsync(TaskAssignment assignment, CancellationToken cancellationToken)
     {
         var id = ResolveContainer(assignment);
         await context.Files.WriteAsync(assignment, cancellationToken).ConfigureAwait(false); // the exec root may have been emptied by a reboot
         exit = null;
         await context.Containers.StartAsync(id, cancellationToken).ConfigureAwait(false);
-        return context.Containers.Inspect(id)?.Pid ?? 0;
+        return context.Containers.Inspect(id);
     }
 
     /// <summary>Until the container exits (complete, or failed with its exit code) or a new desired state arrives.</summary>
@@ -231,12 +231,12 @@ public sealed class TaskWorker : IAsyncDisposable
         return found.Id;
     }
 
-    private void Transition(string state, string text, int? pid = null, int? exitCode = null)
+    private void Transition(string state, string text, int? pid = null, int? exitCode = null, IReadOnlyList<TaskPublishedPort>? ports = null)
     {
         Serilog.Log.Debug("swarm agent: task {Task} {From} → {To}", TaskId, Observed, state);
         message = text;
         Volatile.Write(ref observed, state);
-        Report(state, null, pid, exitCode);
+        Report(state, null, pid, exitCode, ports);
     }
 
     private void Fail(string err, int? exitCode)
@@ -246,7 +246,7 @@ public sealed class TaskWorker : IAsyncDisposable
         Report(state, err, 0, exitCode);
     }
 
-    private void Report(string state, string? err, int? pid, int? exitCode)
+    private void Report(string state, string? err, int? pid, int? exitCode, IReadOnlyList<TaskPublishedPort>? ports = null)
     {
         var withContainer = TaskStates.IsAtLeast(state, TaskStates.Starting) && ContainerId is not null;
         context.Reports.Report(new TaskStatusReport(
@@ -257,6 +257,7 @@ public sealed class TaskWorker : IAsyncDisposable
             withContainer ? ContainerId : null,
             withContainer ? pid : null,
             withContainer ? exitCode : null,
-            context.Time.GetUtcNow()));
+            context.Time.GetUtcNow(),
+            ports));
     }
 }

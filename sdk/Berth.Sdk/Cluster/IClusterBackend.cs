@@ -93,6 +93,7 @@ public sealed record AssignedFile(string Id, string Name, byte[] Data);
 
 /// <param name="State">Engine API task state: accepted, preparing, ready, starting, running, complete, shutdown, failed, rejected.</param>
 /// <param name="Err">Error text for failed and rejected tasks (e.g. <c>task: non-zero exit (1)</c>).</param>
+/// <param name="Ports">Host-mode published ports once running (the task's <c>Status.PortStatus</c>); null leaves them as they were.</param>
 public sealed record TaskStatusReport(
     string TaskId,
     string State,
@@ -101,4 +102,9 @@ public sealed record TaskStatusReport(
     string? ContainerId,
     int? Pid,
     int? ExitCode,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp,
+    IReadOnlyList<TaskPublishedPort>? Ports = null);
+
+/// <param name="Protocol"><c>tcp</c>, <c>udp</c> or <c>sctp</c>.</param>
+/// <param name="PublishedPort">The host port, chosen by the node when the spec left it to it.</param>
+public sealed record TaskPublishedPort(string Protocol, int TargetPort, int PublishedPort);

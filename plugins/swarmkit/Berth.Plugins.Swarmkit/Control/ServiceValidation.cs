@@ -56,11 +56,17 @@ public static partial class ServiceValidation
             throw BerthException.Invalid($"{what}: invalid update order {order}");
     }
 
+    /// <summary>Targets name node-local networks, which the daemon that received the request resolved; see ServiceNetworks.</summary>
     private static void ValidateNetworks(ServiceSpec spec)
     {
-        if (spec.TaskTemplate.Networks is { Count: > 0 } || spec.Networks is { Count: > 0 })
-            throw BerthException.NotImplemented(
-                "attaching services to networks is not supported yet by this version of Berth: swarm-scoped (overlay) networks are not built; tasks use the default network of their node");
+        foreach (var attachment in (spec.TaskTemplate.Networks ?? []).Concat(spec.Networks ?? []))
+        {
+            if (string.IsNullOrWhiteSpace(attachment.Target))
+                throw BerthException.Invalid("network attachment target cannot be empty");
+        }
+        var duplicate = (spec.TaskTemplate.Networks ?? []).GroupBy(a => a.Target, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw BerthException.Invalid($"service cannot be attached to the same network more than once: {duplicate.Key}");
     }
 
     private static void ValidatePorts(EndpointSpec? endpoint)

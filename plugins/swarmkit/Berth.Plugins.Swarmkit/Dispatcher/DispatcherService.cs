@@ -120,6 +120,9 @@ public sealed class DispatcherService(IClusterStore store, ISecretSealer sealer,
         ContainerStatus = report.ContainerId is null && report.ExitCode is null
             ? current.ContainerStatus
             : new ContainerStatus(report.ContainerId ?? current.ContainerStatus?.ContainerID, report.Pid ?? current.ContainerStatus?.PID, report.ExitCode),
+        PortStatus = report.Ports is not { Count: > 0 }
+            ? current.PortStatus
+            : new PortStatus([.. report.Ports.Select(p => new PortConfig(Protocol: p.Protocol, TargetPort: p.TargetPort, PublishedPort: p.PublishedPort, PublishMode: "host"))]),
     };
 
     // Writes are computed from the leader's latest state and checked against versions; a concurrent change is simply recomputed.

@@ -105,7 +105,7 @@ public class TaskContainerConfigTests
         var body = TaskContainerConfig.Build(Example, Files);
 
         Assert.That(body["HostConfig"]!["NetworkMode"]!.GetValue<string>(), Is.EqualTo("backend"));
-        Assert.That(body["NetworkingConfig"]!.ToJsonString(), Is.EqualTo("""{"EndpointsConfig":{"backend":{"Aliases":["redis","cache"]}}}"""));
+        Assert.That(body["NetworkingConfig"]!.ToJsonString(), Is.EqualTo("""{"EndpointsConfig":{"backend":{"Aliases":["redis","tasks.redis","cache"]}}}"""));
     }
 
     [Test]

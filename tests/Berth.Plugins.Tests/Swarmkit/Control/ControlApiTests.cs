@@ -68,12 +68,25 @@ public class ControlApiTests
     [TestCase("""{"Name":"bad_name","TaskTemplate":{"ContainerSpec":{"Image":"bb"}}}""", "name must be valid as a DNS name component")]
     [TestCase("""{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":""}}}""", "image reference must be provided")]
     [TestCase("""{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"bb"},"RestartPolicy":{"Condition":"sometimes"}}}""", "invalid RestartCondition")]
+    [TestCase("""{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"bb"},"Networks":[{"Target":""}]}}""", "network attachment target cannot be empty")]
+    [TestCase("""{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"bb"},"Networks":[{"Target":"n"},{"Target":"n"}]}}""", "attached to the same network more than once")]
     public void CreateAsync_InvalidSpec_InvalidParameter(string spec, string message)
     {
         var e = Assert.ThrowsAsync<BerthException>(() => api.CreateAsync("services", Json(spec), CancellationToken.None));
 
         Assert.That(e!.Kind, Is.EqualTo(BerthErrorKind.InvalidParameter));
         Assert.That(e.Message, Does.Contain(message));
+    }
+
+    [Test]
+    public async Task CreateAsync_NodeLocalNetwork_TasksCarryTheAttachment()
+    {
+        var spec = Json("""{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"bb"},"Networks":[{"Target":"backend","Aliases":["db"]}]}}""");
+
+        var id = (await api.CreateAsync("services", spec, CancellationToken.None)).GetProperty("ID").GetString()!;
+
+        var networks = api.Get("services", id).GetProperty("Spec").GetProperty("TaskTemplate").GetProperty("Networks");
+        Assert.That(networks.GetRawText(), Does.Contain("\"Target\":\"backend\"").And.Contain("db"));
     }
 
     [Test]

@@ -94,6 +94,19 @@ public class DispatcherServiceTests
     }
 
     [Test]
+    public async Task UpdateTaskStatusAsync_RunningWithHostPorts_RecordsPortStatus()
+    {
+        await Propose(StoreOp.Create(new SwarmTask { ID = "t1", NodeID = "n1", ServiceID = "s", Status = new TaskStatus { State = TaskStates.Starting } }));
+
+        await dispatcher.UpdateTaskStatusAsync(new TaskStatusRequest("n1", [
+            new TaskStatusReport("t1", TaskStates.Running, "started", null, "c1", 42, null, time.GetUtcNow(), [new TaskPublishedPort("tcp", 80, 32768)]),
+        ]), CancellationToken.None);
+
+        var port = store.Current.Tasks["t1"].Status.PortStatus!.Ports!.Single();
+        Assert.That(port, Is.EqualTo(new PortConfig(Protocol: "tcp", TargetPort: 80, PublishedPort: 32768, PublishMode: "host")));
+    }
+
+    [Test]
     public async Task UpdateTaskStatusAsync_TaskOfAnotherNode_Ignored()
     {
         await Propose(StoreOp.Create(new SwarmTask { ID = "t1", NodeID = "n2", ServiceID = "s", Status = new TaskStatus { State = TaskStates.Assigned } }));
