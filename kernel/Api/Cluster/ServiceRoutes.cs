@@ -71,6 +71,7 @@ public static class ServiceRoutes
     private static async Task<JsonElement> ReadSpecAsync(HttpContext context)
     {
         var spec = ClusterAnswers.AdjustServiceSpec(await ClusterBody.ReadAsync(context).ConfigureAwait(false), ApiMiddleware.RequestedVersion(context));
+        spec = ServiceRegistryAuth.Attach(spec, context.Request.Headers[ServiceRegistryAuth.Header].ToString());
         return ServiceNetworks.Resolve(spec, target => context.RequestServices.GetRequiredService<NetworkService>().Get(target).Name);
     }
 

@@ -22,6 +22,9 @@ public sealed record AssignedTask(string Id, string ServiceId, long Slot, string
 
     public bool Tty => ContainerSpec.Bool("TTY") ?? false;
 
+    /// <summary>The X-Registry-Auth the service was created or updated with (<c>--with-registry-auth</c>), if any.</summary>
+    public string? RegistryAuth => ContainerSpec.Child("PullOptions").String("RegistryAuth") is { Length: > 0 } auth ? auth : null;
+
     /// <summary>ContainerSpec.StopGracePeriod (nanoseconds), 10 s when unset.</summary>
     public TimeSpan StopGracePeriod => ContainerSpec.Int64("StopGracePeriod") is { } ns and >= 0 ? TimeSpan.FromTicks(ns / 100) : DefaultStopGracePeriod;
 

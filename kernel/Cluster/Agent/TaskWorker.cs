@@ -143,7 +143,7 @@ public sealed class TaskWorker : IAsyncDisposable
         {
             try
             {
-                await context.Images.PullAsync(image, null, cancellationToken).ConfigureAwait(false);
+                await context.Images.PullAsync(image, task.RegistryAuth, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

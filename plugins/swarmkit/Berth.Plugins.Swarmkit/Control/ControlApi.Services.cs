@@ -40,7 +40,7 @@ public sealed partial class ControlApi
         }
         else
         {
-            var spec = request.Spec ?? throw BerthException.Invalid("a service spec is required");
+            var spec = WithCredentialsOf(request.Spec ?? throw BerthException.Invalid("a service spec is required"), current.Spec);
             ServiceValidation.Validate(spec, State);
             if (!string.Equals(spec.Name, current.Spec.Name, StringComparison.Ordinal))
                 throw BerthException.Invalid("renaming services is not supported");
@@ -64,6 +64,12 @@ public sealed partial class ControlApi
         var current = ObjectLookup.Resolve<Service>(State, ObjectKind.Service, idOrName);
         await proposer.ProposeAsync([StoreOp.Delete(ObjectKind.Service, current.ID)], cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>An update sent without registry credentials keeps those the service has (the client cannot read them back).</summary>
+    private static ServiceSpec WithCredentialsOf(ServiceSpec spec, ServiceSpec current) =>
+        spec.TaskTemplate.ContainerSpec is { PullOptions: null } container && current.TaskTemplate.ContainerSpec?.PullOptions is { } kept
+            ? spec with { TaskTemplate = spec.TaskTemplate with { ContainerSpec = container with { PullOptions = kept } } }
+            : spec;
 
     /// <summary>An update checked against the version the client read, not the one stored now.</summary>
     private static StoreOp Versioned(StoredObject value, long version) => StoreOp.Update(value with { Version = new ObjectVersion(version) });

@@ -33,9 +33,14 @@ public sealed record ContainerSpec
     public IReadOnlyList<FileReference>? Secrets { get; init; }
     public IReadOnlyList<FileReference>? Configs { get; init; }
 
+    /// <summary>swarmkit's pull options: the client's registry credentials, stored for the agents and never served by the API.</summary>
+    public PullOptions? PullOptions { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
 }
+
+public sealed record PullOptions(string? RegistryAuth = null);
 
 /// <summary>A secret or config reference: <c>{File:{Name,UID,GID,Mode}, SecretID|ConfigID, SecretName|ConfigName}</c>.</summary>
 public sealed record FileReference

@@ -114,6 +114,18 @@ public class ControlApiTests
     }
 
     [Test]
+    public async Task UpdateAsync_WithoutCredentials_KeepsTheStoredOnesAndNeverShowsThem()
+    {
+        var spec = Json("""{"Name":"web","TaskTemplate":{"ContainerSpec":{"Image":"bb:1","PullOptions":{"RegistryAuth":"c2VjcmV0"}}}}""");
+        var id = (await api.CreateAsync("services", spec, CancellationToken.None)).GetProperty("ID").GetString()!;
+
+        await api.UpdateAsync("services", id, store.Current.Services[id].Version.Index, ServiceSpec("web", "bb:2"), CancellationToken.None);
+
+        Assert.That(store.Current.Services[id].Spec.TaskTemplate.ContainerSpec!.PullOptions!.RegistryAuth, Is.EqualTo("c2VjcmV0"));
+        Assert.That(api.Get("services", id).GetRawText(), Does.Not.Contain("c2VjcmV0").And.Not.Contain("PullOptions"));
+    }
+
+    [Test]
     public async Task UpdateAsync_Rollback_SwapsSpecs()
     {
         var id = await CreateServiceAsync("web");
