@@ -26,28 +26,13 @@ public sealed class ForwardingProposer(IClusterStore store, LeaderCalls leader, 
 
     private async Task<ClusterState> WaitForIndexAsync(long index, CancellationToken cancellationToken)
     {
-        if (store.Current.Index >= index)
-            return store.Current;
-        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnCommitted(StoreCommitted c)
-        {
-            if (c.Index >= index)
-                applied.TrySetResult();
-        }
-        store.Committed += OnCommitted;
         try
         {
-            if (store.Current.Index < index)
-                await applied.Task.WaitAsync(ApplyWait, time, cancellationToken).ConfigureAwait(false);
-            return store.Current;
+            return await store.WaitForAsync(s => s.Index >= index, cancellationToken).WaitAsync(ApplyWait, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             throw BerthException.Unavailable("the change was accepted by the leader but has not reached this manager yet; retry the read");
-        }
-        finally
-        {
-            store.Committed -= OnCommitted;
         }
     }
 }

@@ -26,10 +26,7 @@ public sealed class LeaderCalls(IClusterStore store, RpcClient rpc)
             }
             catch (NotLeaderException) when (attempt < Attempts)
             {
-                // Leadership moved between the check and the call.
-            }
-            catch (BerthException e) when (e.Kind == BerthErrorKind.Unavailable && e.Message.StartsWith("this manager is not the leader", StringComparison.Ordinal) && attempt < Attempts)
-            {
+                // Leadership moved between the check and the call, here or on the manager called.
             }
             catch (NotLeaderException)
             {

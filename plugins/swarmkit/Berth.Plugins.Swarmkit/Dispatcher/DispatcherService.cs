@@ -64,31 +64,16 @@ public sealed class DispatcherService(IClusterStore store, ISecretSealer sealer,
     /// <summary>Any manager: answers when the node's assignments differ from <paramref name="knownRevision"/>, or after <paramref name="wait"/>.</summary>
     public async Task<NodeAssignments> WaitForAssignmentsAsync(string nodeId, string knownRevision, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnCommitted(StoreCommitted _) => changed.TrySetResult();
-        store.Committed += OnCommitted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(wait);
-            while (true)
-            {
-                var current = Assignments.For(store.Current, nodeId, sealer);
-                if (current.Revision != knownRevision || timeout.IsCancellationRequested)
-                    return current;
-                try
-                {
-                    await changed.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                }
-                changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
+            var changed = await store.WaitForAsync(s => Assignments.For(s, nodeId, sealer).Revision != knownRevision, timeout.Token).ConfigureAwait(false);
+            return Assignments.For(changed, nodeId, sealer);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            store.Committed -= OnCommitted;
+            return Assignments.For(store.Current, nodeId, sealer);
         }
     }
 

@@ -39,6 +39,8 @@ public sealed class RpcClient(Func<string, CancellationToken, Task<Stream>> dial
             throw new BerthException(BerthErrorKind.Unavailable, $"manager {address} is unreachable: {e.Message}", e);
         }
         Return(address, stream);
+        if (response.Error is { NotLeader: true })
+            throw new Store.NotLeaderException(null);
         if (response.Error is { } error)
             throw new BerthException(error.Kind, error.Message);
         return response.Body;

@@ -11,7 +11,8 @@ public sealed record RpcRequest(string Method, JsonElement Body);
 /// <summary>The answer: a body, or an error with its Docker error class so it surfaces with the right status on the caller.</summary>
 public sealed record RpcResponse(JsonElement? Body, RpcError? Error);
 
-public sealed record RpcError(BerthErrorKind Kind, string Message);
+/// <param name="NotLeader">The callee is a manager that does not lead (any more): the caller may retry on the leader.</param>
+public sealed record RpcError(BerthErrorKind Kind, string Message, bool NotLeader = false);
 
 /// <summary>Length-prefixed JSON frames (4-byte big-endian length) over an authenticated stream.</summary>
 public static class RpcFrames

@@ -53,7 +53,7 @@ public sealed class RpcServer(TextWriter log)
         }
         catch (Store.NotLeaderException e)
         {
-            return new RpcResponse(null, new RpcError(BerthErrorKind.Unavailable, e.Message));
+            return new RpcResponse(null, new RpcError(BerthErrorKind.Unavailable, e.Message, NotLeader: true));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
