@@ -27,8 +27,11 @@ public sealed class DispatcherService(IClusterStore store, ISecretSealer sealer,
         {
             var node = state.Nodes.GetValueOrDefault(request.NodeId)
                 ?? throw BerthException.NotFound($"node {request.NodeId} not found: it was removed from the swarm");
-            var fresh = node with { Status = new NodeStatus(NodeStates.Ready, null, request.Addr), Description = request.Description };
-            return SwarmJson.ToElement(fresh).GetRawText() == SwarmJson.ToElement(node).GetRawText() ? [] : [StoreOp.Update(fresh)];
+            var status = new NodeStatus(NodeStates.Ready, null, request.Addr);
+            // Most beats change nothing: no write then. Descriptions hold lists, so they compare as JSON.
+            if (node.Status == status && SwarmJson.ToElement(node.Description).GetRawText() == SwarmJson.ToElement(request.Description).GetRawText())
+                return [];
+            return [StoreOp.Update(node with { Status = status, Description = request.Description })];
         }, cancellationToken).ConfigureAwait(false);
         var managers = store.Current.Nodes.Values.Where(n => n.Spec.Role == NodeRoles.Manager && n.ManagerStatus is not null)
             .Select(n => n.ManagerStatus!.Addr).ToList();
