@@ -18,7 +18,7 @@ public sealed class ClusterMembership(
     ITaskContainers containers,
     TaskFileStore files,
     TimeProvider time,
-    Func<bool> backendStarted)
+    IClusterBackendProcess process)
 {
     public const string NotManagerMessage =
         "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
@@ -32,7 +32,7 @@ public sealed class ClusterMembership(
     public bool IsMember => marker.Exists;
 
     /// <summary>The backend, for calls that need a swarm: refused with Moby's "not a swarm manager" while there is none.</summary>
-    public IClusterBackend Manager() => IsMember || backendStarted() ? backend : throw BerthException.Unavailable(NotManagerMessage);
+    public IClusterBackend Manager() => IsMember || process.IsRunning ? backend : throw BerthException.Unavailable(NotManagerMessage);
 
     public async Task<string> InitAsync(JsonElement request, CancellationToken cancellationToken)
     {
@@ -86,7 +86,7 @@ public sealed class ClusterMembership(
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!IsMember && !backendStarted()) throw BerthException.Unavailable(NotInSwarmMessage);
+            if (!IsMember && !process.IsRunning) throw BerthException.Unavailable(NotInSwarmMessage);
             await backend.LeaveAsync(force, cancellationToken).ConfigureAwait(false);
             await ForgetAsync().ConfigureAwait(false);
         }
@@ -192,5 +192,7 @@ public sealed class ClusterMembership(
         }
         files.Prune(new HashSet<string>());
         marker.Delete();
+        // Outside a swarm the backend costs a process for nothing; a later init or join starts it again.
+        await process.StopAsync().ConfigureAwait(false);
     }
 }

@@ -29,7 +29,7 @@ public static class ClusterSubsystem
             sp.GetRequiredService<ITaskContainers>(),
             sp.GetRequiredService<TaskFileStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            () => BackendStarted(sp)));
+            new PluginBackendProcess(sp.GetRequiredService<PluginManager>(), sp.GetRequiredService<DriverSelection>().ClusterId)));
     }
 
     /// <summary>
@@ -68,9 +68,10 @@ public static class ClusterSubsystem
     private static IClusterBackend Backend(IServiceProvider services) =>
         services.GetRequiredService<PluginManager>().Client<IClusterBackend>(services.GetRequiredService<DriverSelection>().ClusterId);
 
-    private static bool BackendStarted(IServiceProvider services)
+    private sealed class PluginBackendProcess(PluginManager plugins, string pluginId) : IClusterBackendProcess
     {
-        var id = services.GetRequiredService<DriverSelection>().ClusterId;
-        return services.GetRequiredService<PluginManager>().List().Any(e => e.Plugin.Id == id && e.Supervisor is not null);
+        public bool IsRunning => plugins.List().Any(e => e.Plugin.Id == pluginId && e.Supervisor is not null);
+
+        public Task StopAsync() => plugins.StopUntilNextUseAsync(pluginId);
     }
 }

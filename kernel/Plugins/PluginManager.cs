@@ -190,6 +190,22 @@ public sealed partial class PluginManager(
         return supervisor;
     }
 
+    /// <summary>
+    /// Stops a lazily started plugin's process while it stays enabled: the next call starts it again (the cluster
+    /// backend once the node leaves its swarm).
+    /// </summary>
+    public async Task StopUntilNextUseAsync(string pluginId)
+    {
+        PluginSupervisor? supervisor;
+        lock (gate)
+        {
+            if (!entries.TryGetValue(pluginId, out var entry) || entry.Supervisor is null) return;
+            supervisor = entry.Supervisor;
+            SetLocked(entry with { Supervisor = null });
+        }
+        await supervisor.DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Returns the plugin's supervisor, recording a new (not yet started) one if it has none, in one locked step.</summary>
     private (PluginSupervisor Supervisor, bool Created) AttachSupervisor(string pluginId)
     {

@@ -54,7 +54,7 @@ public class ClusterMembershipTests
     }
 
     [Test]
-    public async Task LeaveAsync_BackendLeft_StopsTheAgentRemovesTaskContainersAndTheMarker()
+    public async Task LeaveAsync_BackendLeft_StopsTheAgentRemovesTaskContainersAndTheMarkerThenTheBackendProcess()
     {
         await h.MemberAsync();
         var task = h.Containers.Add("t1", running: true, started: true);
@@ -68,6 +68,7 @@ public class ClusterMembershipTests
         Assert.That(h.Containers.Calls.Order(), Is.EqualTo(new[] { $"remove {marked.Id}", $"remove {task.Id}" }.Order()));
         Assert.That(h.Membership.IsMember, Is.False);
         Assert.That(Directory.Exists(h.Files.DirectoryOf("t1")), Is.False);
+        Assert.That(h.Process.Stops, Is.EqualTo(1));
     }
 
     [Test]
@@ -82,6 +83,7 @@ public class ClusterMembershipTests
         Assert.That(h.Agent.Stops, Is.Zero);
         Assert.That(h.Containers.Calls, Is.Empty);
         Assert.That(h.Membership.IsMember, Is.True);
+        Assert.That(h.Process.Stops, Is.Zero);
     }
 
     [Test]

@@ -12,7 +12,7 @@ internal sealed class MembershipHarness : IDisposable
         Root = Path.Combine(Path.GetTempPath(), "berth-membership-" + Guid.NewGuid().ToString("N"));
         Marker = new SwarmMarker(Root);
         Files = new TaskFileStore(Path.Combine(Root, "exec", "swarm", "tasks"));
-        Membership = new ClusterMembership(Backend, Marker, Agent, Containers, Files, new TrackingTimeProvider(), () => BackendStarted);
+        Membership = new ClusterMembership(Backend, Marker, Agent, Containers, Files, new TrackingTimeProvider(), Process);
     }
 
     public string Root { get; }
@@ -22,7 +22,13 @@ internal sealed class MembershipHarness : IDisposable
     public SwarmMarker Marker { get; }
     public TaskFileStore Files { get; }
     public ClusterMembership Membership { get; }
-    public bool BackendStarted { get; set; }
+    public FakeBackendProcess Process { get; } = new();
+
+    public bool BackendStarted
+    {
+        get => Process.IsRunning;
+        set => Process.IsRunning = value;
+    }
 
     /// <summary>As if <c>swarm init</c> had succeeded before.</summary>
     public async Task<MembershipHarness> MemberAsync()
@@ -34,5 +40,19 @@ internal sealed class MembershipHarness : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+    }
+}
+
+internal sealed class FakeBackendProcess : IClusterBackendProcess
+{
+    public bool IsRunning { get; set; }
+
+    public int Stops { get; private set; }
+
+    public Task StopAsync()
+    {
+        Stops++;
+        IsRunning = false;
+        return Task.CompletedTask;
     }
 }
