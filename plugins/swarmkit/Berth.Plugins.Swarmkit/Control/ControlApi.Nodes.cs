@@ -33,10 +33,10 @@ public sealed partial class ControlApi
     {
         var node = ObjectLookup.Resolve<Node>(State, ObjectKind.Node, idOrName);
         if (node.Spec.Role == NodeRoles.Manager)
-            throw new BerthException(BerthErrorKind.Conflict,
+            throw BerthException.Invalid(
                 $"node {node.ID} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal");
         if (!force && node.Status.State != NodeStates.Down)
-            throw new BerthException(BerthErrorKind.Conflict, $"node {node.ID} is not down and can't be removed");
+            throw BerthException.Invalid($"node {node.ID} is not down and can't be removed"); // FailedPrecondition: 400 in Moby
         await proposer.ProposeAsync([StoreOp.Delete(ObjectKind.Node, node.ID)], cancellationToken).ConfigureAwait(false);
     }
 }

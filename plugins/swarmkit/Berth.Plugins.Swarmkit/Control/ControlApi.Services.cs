@@ -30,7 +30,7 @@ public sealed partial class ControlApi
         if (request.Rollback)
         {
             var previous = current.PreviousSpec
-                ?? throw new BerthException(BerthErrorKind.Conflict, $"service {current.ID} does not have a previous spec");
+                ?? throw BerthException.Invalid($"service {current.ID} does not have a previous spec"); // FailedPrecondition: 400 in Moby
             updated = current with
             {
                 Spec = previous,

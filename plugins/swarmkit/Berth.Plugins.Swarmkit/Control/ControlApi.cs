@@ -54,7 +54,20 @@ public sealed partial class ControlApi(IProposer proposer, ObjectViews views, IS
         var other => throw BerthException.Invalid($"{other.Noun()} objects cannot be created through this endpoint"),
     };
 
-    public Task<JsonElement> UpdateAsync(string apiKind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken) =>
+    public async Task<JsonElement> UpdateAsync(string apiKind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await UpdateOfKindAsync(apiKind, idOrName, version, spec, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BerthException e) when (e.Message == StoreError.OutOfSequence)
+        {
+            // swarmkit answers it with gRPC's Unknown code, which Moby turns into a 500; clients match the text.
+            throw new BerthException(BerthErrorKind.System, e.Message, e);
+        }
+    }
+
+    private Task<JsonElement> UpdateOfKindAsync(string apiKind, string idOrName, long version, JsonElement spec, CancellationToken cancellationToken) =>
         ObjectKinds.Parse(apiKind) switch
         {
             ObjectKind.Service => UpdateServiceAsync(idOrName, version, spec, cancellationToken),

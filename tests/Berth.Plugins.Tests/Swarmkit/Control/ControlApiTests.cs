@@ -110,6 +110,7 @@ public class ControlApiTests
         var e = Assert.ThrowsAsync<BerthException>(() => api.UpdateAsync("services", id, version, ServiceSpec("web", "bb:3"), CancellationToken.None));
 
         Assert.That(e!.Message, Is.EqualTo(StoreError.OutOfSequence));
+        Assert.That(e.Kind, Is.EqualTo(BerthErrorKind.System), "a 500, as Moby answers swarmkit's unknown-code error");
         Assert.That(store.Current.Services[id].Spec.TaskTemplate.ContainerSpec!.Image, Is.EqualTo("bb:2"));
     }
 
