@@ -38,14 +38,12 @@ public static class ServiceRoutes
         await ApiJson.WriteAsync(context, ClusterAnswers.WithoutServiceStatus(services, status)).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// <c>insertDefaults</c> is checked as Moby checks it; the backend answers the spec as stored (its defaults are filled
-    /// in by the backend's validation at create).
-    /// </summary>
+    /// <summary>The spec as stored, or with swarmkit's defaults filled in when <c>insertDefaults</c> asks for them.</summary>
     public static async Task GetAsync(HttpContext context)
     {
-        _ = ClusterQuery.WrappedFlag(context, "insertDefaults");
+        var insertDefaults = ClusterQuery.WrappedFlag(context, "insertDefaults");
         var service = await Membership(context).Manager().GetAsync("services", Id(context), context.RequestAborted).ConfigureAwait(false);
+        if (insertDefaults) service = ServiceDefaults.Insert(service);
         await ApiJson.WriteAsync(context, ClusterAnswers.WithoutServiceStatus(service, keepStatus: false)).ConfigureAwait(false);
     }
 
