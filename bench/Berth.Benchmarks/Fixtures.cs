@@ -151,6 +151,8 @@ internal sealed class NullKernelHost : IKernelHost
     public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) => throw new NotImplementedException();
 
     public Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw new NotImplementedException();
+
+    public Task<Stream> ReadContainerLogsAsync(string idOrName, ReadConfig config, CancellationToken cancellationToken) => throw new NotImplementedException();
 }
 
 /// <summary>Finds the published daemon: $BERTH_DAEMON_DIR, else artifacts/berthd above the working directory or the binary.</summary>

@@ -4,9 +4,11 @@ using Berth.Kernel.Api.Containers;
 using Berth.Kernel.Config;
 using Berth.Kernel.Containers;
 using Berth.Kernel.Containers.Exec;
+using Berth.Kernel.Containers.Logs;
 using Berth.Kernel.Events;
 using Berth.Sdk;
 using Berth.Sdk.Kernel;
+using Berth.Sdk.Logging;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Kernel.Daemon;
@@ -57,4 +59,7 @@ public sealed class KernelHostService(DaemonConfigHolder config, EventsService e
         var view = ContainerViews.Inspect(container, config.Current.DataRoot, services.GetRequiredService<ExecService>().IdsOf(container.Id));
         return Task.FromResult(JsonSerializer.SerializeToElement(view));
     }
+
+    public Task<Stream> ReadContainerLogsAsync(string idOrName, ReadConfig config, CancellationToken cancellationToken) =>
+        new ContainerLogFeed(Containers, services.GetService<TimeProvider>() ?? TimeProvider.System).OpenAsync(idOrName, config, cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Berth.Kernel.Api.Containers;
 using Berth.Sdk;
+using Berth.Sdk.Cluster;
 using Berth.Sdk.Logging;
 using Microsoft.AspNetCore.Http;
 
@@ -50,19 +51,63 @@ public sealed class SwarmLogFrames(Stream output, bool multiplexed, SwarmLogOpti
         var reader = new LogEntryReader(entries);
         while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
-            var isErr = reader.Current.Source.SequenceEqual("stderr"u8);
-            if (isErr ? !options.Stderr : !options.Stdout) continue;
-            var frame = Frame(reader.Current, details, options.Timestamps, multiplexed);
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (!Wanted(reader.Current)) continue;
+            await WriteAsync(Frame(reader.Current, details, options.Timestamps, multiplexed), flushEach, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes a cluster log stream (<see cref="TaskLogCodec"/> records from other nodes): entries with their task's
+    /// details, warnings as Moby's "Error grabbing logs" on the system-error stream; until its end record or EOF.
+    /// </summary>
+    public async Task CopyRecordsAsync(Stream records, bool flushEach, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        while (await TaskLogCodec.ReadAsync(records, cancellationToken).ConfigureAwait(false) is { } record)
+        {
+            switch (record.Kind)
             {
-                await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-                if (flushEach) await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                case TaskLogRecordKind.Entry when record.Entry is { } entry:
+                    var view = new LogEntryView(Encoding.UTF8.GetBytes(entry.Source), entry.TimeNano, entry.Line.Span, entry.Partial, entry.PartialMetadata);
+                    if (!Wanted(view)) continue;
+                    var details = options.Details ? new SwarmLogSource(record.NodeId, record.ServiceId, record.TaskId).Details : null;
+                    await WriteAsync(Frame(view, details, options.Timestamps, multiplexed), flushEach, cancellationToken).ConfigureAwait(false);
+                    break;
+                case TaskLogRecordKind.Warning:
+                    await WriteAsync(ErrorFrame(record.Warning ?? "", multiplexed), flushEach: true, cancellationToken).ConfigureAwait(false);
+                    break;
+                case TaskLogRecordKind.End:
+                    return;
             }
-            finally
-            {
-                gate.Release();
-            }
+        }
+    }
+
+    /// <summary>Moby's WriteLogStream for a message carrying an error: "Error grabbing logs: …" on the system-error stream (3) when multiplexed.</summary>
+    public static byte[] ErrorFrame(string message, bool multiplexed)
+    {
+        var text = Encoding.UTF8.GetBytes($"Error grabbing logs: rpc error: code = Unknown desc = {message}\n");
+        if (!multiplexed) return text;
+        var frame = new byte[8 + text.Length];
+        StreamFrames.WriteHeader(frame, StreamFrames.Systemerr, text.Length);
+        text.CopyTo(frame, 8);
+        return frame;
+    }
+
+    // Keepalives (no source) carry nothing; stdout and stderr as the query asked.
+    private bool Wanted(in LogEntryView entry) =>
+        !entry.Source.IsEmpty && (entry.Source.SequenceEqual("stderr"u8) ? options.Stderr : options.Stdout);
+
+    private async Task WriteAsync(byte[] frame, bool flushEach, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+            if (flushEach) await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

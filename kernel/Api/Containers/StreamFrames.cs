@@ -8,6 +8,9 @@ public static class StreamFrames
     public const byte Stdout = 1;
     public const byte Stderr = 2;
 
+    /// <summary>Errors the daemon reports inside a stream (stdcopy's Systemerr); the CLI prints them and fails.</summary>
+    public const byte Systemerr = 3;
+
     public static void WriteHeader(Span<byte> header, byte stream, int length)
     {
         header[0] = stream;

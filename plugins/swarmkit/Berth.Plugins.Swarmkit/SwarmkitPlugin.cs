@@ -191,6 +191,14 @@ public sealed partial class SwarmkitPlugin : IClusterBackend, IAsyncDisposable
         await current.Link.ReportAsync(new TaskStatusRequest(current.State.NodeId, reports), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<Stream> ReadTaskLogsAsync(TaskLogsRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await ManagerAsync(cancellationToken).ConfigureAwait(false);
+        var broker = node?.Logs ?? throw BerthException.Unavailable(WorkerMessage);
+        return await broker.OpenAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<JsonElement> ListAsync(string kind, JsonElement filters, CancellationToken cancellationToken) =>
         (await ManagerAsync(cancellationToken).ConfigureAwait(false)).Control.List(kind, filters);
 

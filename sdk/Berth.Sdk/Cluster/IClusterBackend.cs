@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Sdk.Logging;
 
 namespace Berth.Sdk.Cluster;
 
@@ -58,7 +59,20 @@ public interface IClusterBackend
 
     /// <summary>Agent side: task state transitions observed on this node, oldest first.</summary>
     Task ReportTaskStatusAsync(IReadOnlyList<TaskStatusReport> reports, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Manager side of <c>docker service logs</c>: the logs of tasks wherever they ran, gathered from each node's agent
+    /// (swarmkit's log broker), as <see cref="TaskLogCodec"/> records. Without <see cref="ReadConfig.Follow"/> the
+    /// stream ends once every node answered, or after a bounded wait with a warning record naming those that did not.
+    /// Disposing the stream ends the subscription on every node. Added in cluster/1.1.
+    /// </summary>
+    [Idempotent]
+    Task<Stream> ReadTaskLogsAsync(TaskLogsRequest request, CancellationToken cancellationToken);
 }
+
+/// <param name="TaskIds">The tasks whose containers' logs are wanted.</param>
+/// <param name="Config">As for <c>docker logs</c>: since, tail and follow apply to each task's container.</param>
+public sealed record TaskLogsRequest(IReadOnlyList<string> TaskIds, ReadConfig Config);
 
 /// <param name="Nodes">Nodes in the swarm, known on managers only.</param>
 /// <param name="Cluster">The <c>Cluster</c> object of <c>docker info</c> (ID, Version, Spec, TLSInfo…), on managers only.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Sdk.Logging;
 
 namespace Berth.Sdk.Kernel;
 
@@ -24,6 +25,15 @@ public interface IKernelHost
     /// <summary>The Engine API's container inspect document.</summary>
     [Idempotent]
     Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A local container's log as <c>docker logs</c> reads it: a stream of framed <see cref="LogEntry"/> messages
+    /// (<see cref="LogEntryCodec"/>) until EOF. When following, the stream ends a moment after the container stops;
+    /// while it is idle an entry with an empty <see cref="LogEntry.Source"/> is sent every few seconds, a keepalive
+    /// the reader skips, so that a reader that went away is noticed. Added alongside cluster/1.1.
+    /// </summary>
+    [Idempotent]
+    Task<Stream> ReadContainerLogsAsync(string idOrName, ReadConfig config, CancellationToken cancellationToken);
 }
 
 public sealed record DaemonDescription(

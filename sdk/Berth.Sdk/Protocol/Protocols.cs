@@ -15,7 +15,7 @@ public static class Protocols
     public static readonly ProtocolId NetworkDriver = new("networkdriver", 1, 0);
     public static readonly ProtocolId Ipam = new("ipam", 1, 0);
     public static readonly ProtocolId LogDriver = new("logdriver", 1, 0);
-    public static readonly ProtocolId Cluster = new("cluster", 1, 0);
+    public static readonly ProtocolId Cluster = new("cluster", 1, 1);
 
     /// <summary>Every contract: protocol, C# interface, and the prefix of its JSON-RPC method names (Docker's).</summary>
     public static readonly IReadOnlyList<ContractDescriptor> All =

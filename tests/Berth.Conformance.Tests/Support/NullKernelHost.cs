@@ -22,5 +22,7 @@ internal sealed class NullKernelHost(string dataRoot) : IKernelHost
 
     public Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw NotHere();
 
+    public Task<Stream> ReadContainerLogsAsync(string idOrName, Berth.Sdk.Logging.ReadConfig config, CancellationToken cancellationToken) => throw NotHere();
+
     private static BerthException NotHere() => BerthException.NotImplemented("the conformance kernel runs no containers");
 }

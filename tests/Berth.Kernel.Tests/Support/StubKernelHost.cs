@@ -21,4 +21,6 @@ internal sealed class StubKernelHost : IKernelHost
     public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) => throw BerthException.NotImplemented("stub");
 
     public Task<JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw BerthException.NotImplemented("stub");
+
+    public Task<Stream> ReadContainerLogsAsync(string idOrName, Berth.Sdk.Logging.ReadConfig config, CancellationToken cancellationToken) => throw BerthException.NotImplemented("stub");
 }

@@ -106,6 +106,8 @@ public class PluginServerTests
         public Task StopContainerAsync(string idOrName, int? timeoutSeconds, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task RemoveContainerAsync(string idOrName, bool force, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<System.Text.Json.JsonElement> InspectContainerAsync(string idOrName, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<Stream> ReadContainerLogsAsync(string idOrName, Berth.Sdk.Logging.ReadConfig config, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using Berth.Plugins.Swarmkit.Dispatcher;
+using Berth.Plugins.Swarmkit.Logs;
 using Berth.Sdk.Cluster;
 
 namespace Berth.Plugins.Swarmkit.Agent;
@@ -11,4 +12,7 @@ public interface IManagerLink
     Task<NodeAssignments> AssignmentsAsync(AssignmentsRequest request, CancellationToken cancellationToken);
 
     Task ReportAsync(TaskStatusRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Long poll for the log subscriptions this node must publish to (kept by the leader).</summary>
+    Task<NodeLogSubscriptions> LogSubscriptionsAsync(LogSubscriptionsRequest request, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Berth.Plugins.Swarmkit.Dispatcher;
+using Berth.Plugins.Swarmkit.Logs;
 using Berth.Plugins.Swarmkit.Rpc;
 using Berth.Sdk;
 using Berth.Sdk.Cluster;
@@ -18,6 +19,9 @@ public sealed class RemoteManagerLink(RpcClient rpc, Func<IReadOnlyList<string>>
 
     public Task ReportAsync(TaskStatusRequest request, CancellationToken cancellationToken) =>
         CallAsync<object?>(RpcMethods.TaskStatus, request, cancellationToken);
+
+    public Task<NodeLogSubscriptions> LogSubscriptionsAsync(LogSubscriptionsRequest request, CancellationToken cancellationToken) =>
+        CallAsync<NodeLogSubscriptions>(RpcMethods.LogSubscriptions, request, cancellationToken);
 
     private async Task<T> CallAsync<T>(string method, object request, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Berth.Plugins.Swarmkit.Agent;
 using Berth.Plugins.Swarmkit.Control;
 using Berth.Plugins.Swarmkit.Dispatcher;
 using Berth.Plugins.Swarmkit.Events;
+using Berth.Plugins.Swarmkit.Logs;
 using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Rpc;
 using Berth.Plugins.Swarmkit.Security;
@@ -36,7 +37,8 @@ public sealed class ManagerServices : IAsyncDisposable
             ?? throw BerthException.Unavailable("the swarm's keys are not replicated to this manager yet"))));
         Control = new ControlApi(Proposer, new ObjectViews(node => ManagerStatuses.Of(store, node)), sealer, time);
         Dispatcher = new DispatcherService(store, sealer, time, log);
-        Link = new LocalManagerLink(Dispatcher, Leader);
+        LogSubscriptions = new LogSubscriptionRegistry(time);
+        Link = new LocalManagerLink(Dispatcher, Leader, LogSubscriptions);
         Joins = new JoinAuthority(Proposer, dataKey, time);
         orchestration = new Orchestration.OrchestrationHost(store, time, log);
         events = new EventForwarder(kernel, log);
@@ -51,6 +53,9 @@ public sealed class ManagerServices : IAsyncDisposable
     public DispatcherService Dispatcher { get; }
     public IManagerLink Link { get; }
     public JoinAuthority Joins { get; }
+
+    /// <summary>The log subscriptions in progress, kept while this manager leads.</summary>
+    public LogSubscriptionRegistry LogSubscriptions { get; }
 
     private void Register(RpcServer server)
     {
@@ -89,6 +94,7 @@ public sealed class ManagerServices : IAsyncDisposable
             await Link.ReportAsync(request, ct).ConfigureAwait(false);
             return null;
         });
+        LogCalls.Register(server, Leader, LogSubscriptions, Link, RequireManager, RequireNode);
     }
 
     private static void RequireManager(RpcCaller caller)

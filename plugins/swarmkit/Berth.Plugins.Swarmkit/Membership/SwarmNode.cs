@@ -1,4 +1,5 @@
 using Berth.Plugins.Swarmkit.Agent;
+using Berth.Plugins.Swarmkit.Logs;
 using Berth.Plugins.Swarmkit.Model;
 using Berth.Plugins.Swarmkit.Rpc;
 using Berth.Plugins.Swarmkit.Security;
@@ -20,6 +21,7 @@ public sealed partial class SwarmNode : IAsyncDisposable
     private readonly CancellationTokenSource lifetime = new();
     private SwarmListener? listener;
     private Task agent = Task.CompletedTask;
+    private Task publisher = Task.CompletedTask;
     private IReadOnlyList<string> managers;
     private byte[] dataKey = [];
     private string sealedWith = "";
@@ -46,6 +48,9 @@ public sealed partial class SwarmNode : IAsyncDisposable
 
     public IManagerLink Link { get; private set; }
 
+    /// <summary>Gathers <c>docker service logs</c> from the nodes; managers only.</summary>
+    public LogBroker? Logs { get; private set; }
+
     public TlsInfo TlsInfo => credentials.ToTlsInfo();
 
     private IConnectionSecurity Security { get; }
@@ -64,6 +69,8 @@ public sealed partial class SwarmNode : IAsyncDisposable
         var dataKeyText = Convert.ToBase64String(dataKey);
         Manager = new ManagerServices(Store, rpc, server, () => dataKeyText, env.Kernel, env.Time, env.Log);
         Link = Manager.Link;
+        Logs = new LogBroker(Store, Manager.Leader, Manager.LogSubscriptions, State.AdvertiseAddr, env.Time, env.Log);
+        listener.Route(Channels.Logs, Logs.AcceptAsync);
         Store.Committed += OnCommitted;
         listener.Start();
     }
@@ -99,6 +106,8 @@ public sealed partial class SwarmNode : IAsyncDisposable
         var session = new AgentSession(State.NodeId, SwarmAddresses.HostOf(State.AdvertiseAddr), Link, env.Kernel, env.Time, env.Log);
         session.ManagersChanged += OnManagersChanged;
         agent = Task.Run(() => session.RunAsync(lifetime.Token), CancellationToken.None);
+        var logs = new LogPublisher(State.NodeId, () => Link, env.Kernel, (address, ct) => SwarmDialer.ConnectAsync(address, Channels.Logs, Security, ct), env.Time, env.Log);
+        publisher = Task.Run(() => logs.RunAsync(lifetime.Token), CancellationToken.None);
     }
 
     private void OnManagersChanged(IReadOnlyList<string> latest)
@@ -126,6 +135,7 @@ public sealed partial class SwarmNode : IAsyncDisposable
     {
         await lifetime.CancelAsync().ConfigureAwait(false);
         await agent.ConfigureAwait(false);
+        await publisher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (Manager is not null)
             await Manager.DisposeAsync().ConfigureAwait(false);
         if (Store is not null)

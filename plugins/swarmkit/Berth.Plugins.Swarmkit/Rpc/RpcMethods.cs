@@ -21,4 +21,13 @@ public static class RpcMethods
     public const string Heartbeat = "dispatcher.heartbeat";
     public const string Assignments = "dispatcher.assignments";
     public const string TaskStatus = "dispatcher.status";
+
+    /// <summary>Agent → leader (through its manager): long poll for the log subscriptions naming the node.</summary>
+    public const string LogSubscriptions = "logs.subscriptions";
+
+    /// <summary>Manager → leader: start or renew a log subscription.</summary>
+    public const string LogSubscribe = "logs.subscribe";
+
+    /// <summary>Manager → leader: end a log subscription.</summary>
+    public const string LogUnsubscribe = "logs.unsubscribe";
 }

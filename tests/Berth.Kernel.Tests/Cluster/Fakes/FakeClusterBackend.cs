@@ -159,5 +159,21 @@ internal sealed class FakeClusterBackend : IClusterBackend
         return Task.CompletedTask;
     }
 
+    /// <summary>What <see cref="ReadTaskLogsAsync"/> answers: the records to stream, or null to refuse as an old backend would.</summary>
+    public IReadOnlyList<TaskLogRecord>? TaskLogs { get; set; }
+
+    public TaskLogsRequest? LastTaskLogsRequest { get; private set; }
+
+    public Task<Stream> ReadTaskLogsAsync(TaskLogsRequest request, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            calls.Add($"ReadTaskLogs {string.Join(",", request.TaskIds)}");
+            LastTaskLogsRequest = request;
+        }
+        if (TaskLogs is not { } records) return Task.FromException<Stream>(BerthException.NotImplemented("plugin swarmkit does not implement Cluster.ReadTaskLogs"));
+        return Task.FromResult<Stream>(new MemoryStream(records.SelectMany(TaskLogCodec.Encode).ToArray()));
+    }
+
     public static BerthException Unavailable() => BerthException.Unavailable("plugin swarmkit is unavailable: restarting");
 }
