@@ -14,10 +14,14 @@ DOCKER=${DOCKER:-docker}
 TAR=
 PIDS=() ROOTS=()
 
+# Moby's swarm init creates docker_gwbridge, which outlives dockerd: removed again unless it was there before.
+GWBRIDGE_BEFORE=$(ip link show docker_gwbridge >/dev/null 2>&1 && echo yes)
 cleanup() {
   local i
   for i in "${!PIDS[@]}"; do DPID=${PIDS[$i]} DROOT=${ROOTS[$i]}; daemon_down; done
   [ -n "$TAR" ] && rm -rf "$(dirname "$TAR")"
+  [ -z "$GWBRIDGE_BEFORE" ] && ip link del docker_gwbridge 2>/dev/null
+  true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
