@@ -76,20 +76,31 @@ public sealed class ManagerRestartTests
         }
     }
 
+    /// <summary>
+    /// The store can read a task as running a moment before its node lists the container (the report and the listing
+    /// race), so the node running one is looked for until one shows.
+    /// </summary>
     private static async Task AssertSecretAndConfigOpenInATaskAsync(SwarmCluster cluster)
+    {
+        (int Node, string Container)? found = null;
+        await Processes.EventuallyAsync(async () => (found = await RunningTaskContainerAsync(cluster)) is not null, Within);
+        Assert.That(found, Is.Not.Null, "no node runs a task of s");
+        var (node, container) = found!.Value;
+        var secret = await cluster.Docker(node, "exec", container, "cat", "/run/secrets/pw");
+        Assert.That(secret.Stdout, Is.EqualTo("s3cret"), secret.ToString());
+        var config = await cluster.Docker(node, "exec", container, "cat", "/cfg");
+        Assert.That(config.Stdout, Is.EqualTo("config-body"), config.ToString());
+    }
+
+    private static async Task<(int Node, string Container)?> RunningTaskContainerAsync(SwarmCluster cluster)
     {
         for (var i = 0; i < cluster.Count; i++)
         {
             var running = await cluster.Docker(i, "ps", "-q", "--filter", "label=com.docker.swarm.service.name=s");
-            if (running.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is not { } container)
-                continue;
-            var secret = await cluster.Docker(i, "exec", container, "cat", "/run/secrets/pw");
-            Assert.That(secret.Stdout, Is.EqualTo("s3cret"), secret.ToString());
-            var config = await cluster.Docker(i, "exec", container, "cat", "/cfg");
-            Assert.That(config.Stdout, Is.EqualTo("config-body"), config.ToString());
-            return;
+            if (running.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() is { } container)
+                return (i, container);
         }
-        Assert.Fail("no node runs a task of s");
+        return null;
     }
 
     private static Task<CommandResult> FromStdinAsync(SwarmCluster cluster, string kind, string name, string data) =>
