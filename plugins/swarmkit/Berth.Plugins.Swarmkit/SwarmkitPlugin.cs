@@ -38,7 +38,10 @@ public sealed partial class SwarmkitPlugin : IClusterBackend, IAsyncDisposable
     public SwarmkitPlugin(PluginContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        env = new NodeEnvironment(Path.Combine(context.Root, "swarm"), context.Kernel, TimeProvider.System, context.Log);
+        env = new NodeEnvironment(Path.Combine(context.Root, "swarm"), context.Kernel, TimeProvider.System, context.Log)
+        {
+            RoleChangeNeeded = OnRoleChangeNeeded,
+        };
         resumed = Task.Run(ResumeAsync);
     }
 
@@ -230,8 +233,12 @@ public sealed partial class SwarmkitPlugin : IClusterBackend, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await resumed.ConfigureAwait(false);
+        // A role change in progress finishes first, so the node it starts is the one stopped.
+        await gate.WaitAsync().ConfigureAwait(false);
         if (node is not null)
             await node.DisposeAsync().ConfigureAwait(false);
+        node = null;
+        gate.Release();
         gate.Dispose();
     }
 }

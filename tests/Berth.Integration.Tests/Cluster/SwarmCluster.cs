@@ -99,6 +99,13 @@ public sealed class SwarmCluster : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>True when <paramref name="via"/> lists some node, itself or another, as the leader.</summary>
+    public async Task<bool> ListsLeaderAsync(int via)
+    {
+        var ls = await Docker(via, "node", "ls", "--format", "{{.ManagerStatus}}");
+        return ls.Stdout.Split('\n').Any(l => l.Trim() == "Leader");
+    }
+
     /// <summary>Tasks desired running and running, by node hostname, as <c>docker service ps</c> shows them from <paramref name="via"/>.</summary>
     public async Task<IReadOnlyList<string>> RunningTaskNodesAsync(int via, string service)
     {

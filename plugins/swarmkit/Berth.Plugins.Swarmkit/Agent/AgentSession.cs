@@ -16,6 +16,9 @@ public sealed class AgentSession(string nodeId, string addr, IManagerLink link, 
     /// <summary>Raised with the managers the dispatcher names on each heartbeat.</summary>
     public event Action<IReadOnlyList<string>>? ManagersChanged;
 
+    /// <summary>Raised with the role the leader holds this node to have, on each heartbeat that carries it.</summary>
+    public event Action<string>? RoleObserved;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         NodeDescription? description = null;
@@ -30,6 +33,8 @@ public sealed class AgentSession(string nodeId, string addr, IManagerLink link, 
                 delay = TimeSpan.FromMilliseconds(answer.PeriodMs);
                 if (answer.Managers.Count > 0)
                     ManagersChanged?.Invoke(answer.Managers);
+                if (answer.Role is { } role)
+                    RoleObserved?.Invoke(role);
                 if (failing)
                     await log.WriteLineAsync("swarm: heartbeats reach the managers again").ConfigureAwait(false);
                 failing = false;

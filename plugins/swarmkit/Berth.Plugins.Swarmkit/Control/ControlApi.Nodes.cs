@@ -16,23 +16,28 @@ public sealed partial class ControlApi
         if (spec.Role is not (NodeRoles.Manager or NodeRoles.Worker))
             throw BerthException.Invalid($"invalid role {spec.Role}");
         if (spec.Role != current.Spec.Role)
-            await CheckRoleChangeAsync(current, spec.Role).ConfigureAwait(false);
-        await proposer.ProposeAsync([Versioned(current with { Spec = spec }, version)], cancellationToken).ConfigureAwait(false);
+            CheckRoleChange(State, current, spec.Role, members?.Invoke() ?? []);
+        // The observed role stays as it is: the leader's role manager moves it (raft membership first on a demotion).
+        await proposer.ProposeAsync([Versioned(current with { Spec = spec, Role = current.ObservedRole }, version)], cancellationToken).ConfigureAwait(false);
         return SwarmJson.ToElement(new Dictionary<string, object?>());
     }
 
-    private Task CheckRoleChangeAsync(Node node, string role)
+    /// <summary>swarmkit's demotion sanity checks (controlapi UpdateNode): never the last manager, never below a quorum.</summary>
+    internal static void CheckRoleChange(ClusterState state, Node node, string role, IReadOnlyList<MemberInfo> members)
     {
-        if (role == NodeRoles.Worker && State.Nodes.Values.Count(n => n.Spec.Role == NodeRoles.Manager) <= 1)
+        if (role != NodeRoles.Worker)
+            return;
+        var managers = state.Nodes.Values.Where(n => n.Spec.Role == NodeRoles.Manager).ToList();
+        if (managers.Count == 1 && managers[0].ID == node.ID)
             throw BerthException.Invalid("attempting to demote the last manager of the swarm");
-        throw BerthException.NotImplemented(
-            $"changing the role of node {node.ID} (docker node promote/demote) is not supported yet by this version of Berth: join managers with the manager token instead");
+        if (node.ManagerStatus?.Addr is { } address && !QuorumGuard.CanRemove(members, address, state))
+            throw BerthException.Invalid(QuorumGuard.LossOfQuorum);
     }
 
     private async Task RemoveNodeAsync(string idOrName, bool force, CancellationToken cancellationToken)
     {
         var node = ObjectLookup.Resolve<Node>(State, ObjectKind.Node, idOrName);
-        if (node.Spec.Role == NodeRoles.Manager)
+        if (node.Spec.Role == NodeRoles.Manager || node.ObservedRole == NodeRoles.Manager)
             throw BerthException.Invalid(
                 $"node {node.ID} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal");
         if (!force && node.Status.State != NodeStates.Down)

@@ -10,7 +10,8 @@ namespace Berth.Plugins.Swarmkit.Control;
 /// The manager's object API (swarmkit's controlapi): validates specs, resolves names, writes through the
 /// leader and renders Engine API documents. Reads are served from this manager's applied state.
 /// </summary>
-public sealed partial class ControlApi(IProposer proposer, ObjectViews views, ISecretSealer sealer, TimeProvider time)
+/// <param name="members">The raft members as this manager sees them, for the quorum check of a demotion (none: no check).</param>
+public sealed partial class ControlApi(IProposer proposer, ObjectViews views, ISecretSealer sealer, TimeProvider time, Func<IReadOnlyList<MemberInfo>>? members = null)
 {
     private static readonly Dictionary<ObjectKind, string[]> AcceptedFilters = new()
     {

@@ -8,7 +8,7 @@ public sealed class ObjectViews(Func<Node, ManagerStatus?> managerStatus)
 {
     public JsonElement Render(StoredObject value) => value switch
     {
-        Node node => SwarmJson.ToElement(node with { ManagerStatus = node.Spec.Role == NodeRoles.Manager ? managerStatus(node) : null }),
+        Node node => SwarmJson.ToElement(node with { ManagerStatus = node.Spec.Role == NodeRoles.Manager ? managerStatus(node) : null, Role = null }),
         // A secret's payload never leaves the managers through the API.
         Secret secret => SwarmJson.ToElement(secret with { Spec = secret.Spec with { Data = null } }),
         // Registry credentials go to the agents with the tasks, never back through the API (as Moby's convert).

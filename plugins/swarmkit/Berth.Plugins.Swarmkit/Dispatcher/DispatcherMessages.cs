@@ -8,7 +8,9 @@ public sealed record HeartbeatRequest(string NodeId, NodeDescription Description
 
 /// <param name="PeriodMs">When to send the next heartbeat.</param>
 /// <param name="Managers">Manager addresses to fall back on when this one goes away.</param>
-public sealed record HeartbeatResponse(long PeriodMs, IReadOnlyList<string> Managers);
+/// <param name="Role">The role the leader holds the node to have now (swarmkit sends the node object on the session); a node that
+/// differs changes its role (promotion, demotion).</param>
+public sealed record HeartbeatResponse(long PeriodMs, IReadOnlyList<string> Managers, string? Role = null);
 
 public sealed record AssignmentsRequest(string NodeId, string KnownRevision, long WaitMs);
 

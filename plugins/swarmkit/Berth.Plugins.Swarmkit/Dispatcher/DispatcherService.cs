@@ -35,7 +35,7 @@ public sealed class DispatcherService(IClusterStore store, ISecretSealer sealer,
         }, cancellationToken).ConfigureAwait(false);
         var managers = store.Current.Nodes.Values.Where(n => n.Spec.Role == NodeRoles.Manager && n.ManagerStatus is not null)
             .Select(n => n.ManagerStatus!.Addr).ToList();
-        return new HeartbeatResponse((long)Period.TotalMilliseconds, managers);
+        return new HeartbeatResponse((long)Period.TotalMilliseconds, managers, store.Current.Nodes.GetValueOrDefault(request.NodeId)?.ObservedRole);
     }
 
     /// <summary>Leader only, for the term: marks nodes down after <see cref="MissedBeats"/> missed periods.</summary>

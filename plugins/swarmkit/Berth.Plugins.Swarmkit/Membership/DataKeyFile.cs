@@ -8,7 +8,7 @@ namespace Berth.Plugins.Swarmkit.Membership;
 /// </summary>
 public static class DataKeyFile
 {
-    private const string Name = "raft.key";
+    public const string Name = "raft.key";
 
     public static void Save(string directory, byte[] key, UnlockKey? lockKey)
     {

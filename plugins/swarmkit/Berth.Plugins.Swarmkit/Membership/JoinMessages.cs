@@ -15,4 +15,12 @@ public sealed record JoinResponse(
     IReadOnlyList<string> Managers,
     string? DataKey);
 
-public sealed record MemberRequest(string Address);
+/// <param name="NodeId">The manager's node (absent from older callers): the leader adds only a node it holds to be a manager.</param>
+public sealed record MemberRequest(string Address, string? NodeId = null);
+
+/// <summary>A node asks for a certificate for the role the leader holds it to have (after a promotion or demotion).</summary>
+/// <param name="Addr">The node's advertised host:port, recorded as its manager address when the role is manager.</param>
+public sealed record RenewRequest(string NodeId, string CsrPem, string Addr);
+
+/// <param name="DataKey">Managers only: base64 of the raft data key.</param>
+public sealed record RenewResponse(string Role, string CertificatePem, string RootCaPem, IReadOnlyList<string> Managers, string? DataKey);

@@ -24,6 +24,7 @@ public sealed class ManagerServices : IAsyncDisposable
     private readonly CancellationTokenSource lifetime = new();
     private readonly Orchestration.OrchestrationHost orchestration;
     private readonly EventForwarder events;
+    private readonly RoleManager roles;
     private Task liveness = Task.CompletedTask;
 
     public ManagerServices(IClusterStore store, RpcClient rpc, RpcServer server, Func<string?> dataKey, IKernelHost kernel, TimeProvider time, TextWriter log)
@@ -35,12 +36,13 @@ public sealed class ManagerServices : IAsyncDisposable
         Proposer = new ForwardingProposer(store, Leader, time);
         var sealer = new BoxSealer(() => new SecretBox(Convert.FromBase64String(store.Current.Keys?.SecretsKey
             ?? throw BerthException.Unavailable("the swarm's keys are not replicated to this manager yet"))));
-        Control = new ControlApi(Proposer, new ObjectViews(node => ManagerStatuses.Of(store, node)), sealer, time);
+        Control = new ControlApi(Proposer, new ObjectViews(node => ManagerStatuses.Of(store, node)), sealer, time, () => store.Members);
         Dispatcher = new DispatcherService(store, sealer, time, log);
         LogSubscriptions = new LogSubscriptionRegistry(time);
         Link = new LocalManagerLink(Dispatcher, Leader, LogSubscriptions);
         Joins = new JoinAuthority(Proposer, dataKey, time);
         orchestration = new Orchestration.OrchestrationHost(store, time, log);
+        roles = new RoleManager(store, time, log);
         events = new EventForwarder(kernel, log);
         store.Committed += OnCommitted;
         store.LeadershipChanged += OnLeadershipChanged;
@@ -69,8 +71,17 @@ public sealed class ManagerServices : IAsyncDisposable
         server.Handle<MemberRequest>(RpcMethods.AddMember, async (caller, request, ct) =>
         {
             RequireManager(caller);
-            await Leader.CallAsync(RpcMethods.AddMember, request, c => store.AddMemberAsync(request.Address, c), ct).ConfigureAwait(false);
+            await Leader.CallAsync(RpcMethods.AddMember, request, c =>
+            {
+                JoinAuthority.RequireManagerNode(store.Current, request);
+                return store.AddMemberAsync(request.Address, c);
+            }, ct).ConfigureAwait(false);
             return null;
+        });
+        server.Handle<RenewRequest>(RpcMethods.RenewCertificate, async (caller, request, ct) =>
+        {
+            RequireNode(caller, request.NodeId);
+            return await Leader.CallAsync(RpcMethods.RenewCertificate, request, c => Joins.RenewAsync(request, c), ct).ConfigureAwait(false);
         });
         server.Handle<MemberRequest>(RpcMethods.RemoveMember, async (caller, request, ct) =>
         {
@@ -130,6 +141,7 @@ public sealed class ManagerServices : IAsyncDisposable
         store.LeadershipChanged -= OnLeadershipChanged;
         await lifetime.CancelAsync().ConfigureAwait(false);
         await liveness.ConfigureAwait(false);
+        await roles.DisposeAsync().ConfigureAwait(false);
         await orchestration.DisposeAsync().ConfigureAwait(false);
         await events.DisposeAsync().ConfigureAwait(false);
         lifetime.Dispose();

@@ -76,6 +76,7 @@ public sealed partial class SwarmNode
             Description = description with { TLSInfo = credentials.ToTlsInfo() },
             Status = new NodeStatus(NodeStates.Ready, null, SwarmAddresses.HostOf(State.AdvertiseAddr)),
             ManagerStatus = new ManagerStatus(true, "reachable", State.AdvertiseAddr),
+            Role = NodeRoles.Manager,
         };
         await Manager!.Proposer.ProposeAsync([StoreOp.Create(cluster), StoreOp.Create(keys), StoreOp.Create(self)], cancellationToken).ConfigureAwait(false);
     }
@@ -100,7 +101,8 @@ public sealed partial class SwarmNode
         using var key = NodeKey.Create();
         var (answer, advertise) = await RequestMembershipAsync(env, token, remote, key, request, listen, timeout.Token).ConfigureAwait(false);
         var credentials = NodeCredentials.Create(key, answer.CertificatePem, answer.RootCaPem);
-        var state = new NodeState(answer.NodeId, answer.ClusterId, answer.Role, answer.Role == NodeRoles.Manager ? listen.ToString() : "", advertise, answer.Managers);
+        // Workers keep their listen address too (as Docker does): a promotion starts the manager's listener there.
+        var state = new NodeState(answer.NodeId, answer.ClusterId, answer.Role, listen.ToString(), advertise, answer.Managers);
         var node = new SwarmNode(env, state, credentials);
         try
         {
@@ -111,7 +113,7 @@ public sealed partial class SwarmNode
                 var dataKey = Convert.FromBase64String(answer.DataKey ?? throw BerthException.Unavailable("the manager did not hand over the raft data key"));
                 DataKeyFile.Save(env.Directory, dataKey, null);
                 await node.StartManagerAsync(StoreStart.Join, dataKey, timeout.Token).ConfigureAwait(false);
-                await node.rpc.CallAsync(remote, RpcMethods.AddMember, new MemberRequest(advertise), timeout.Token).ConfigureAwait(false);
+                await node.rpc.CallAsync(remote, RpcMethods.AddMember, new MemberRequest(advertise, answer.NodeId), timeout.Token).ConfigureAwait(false);
                 await node.Store!.ReadAsync(timeout.Token).ConfigureAwait(false);
             }
             await NodeStateFile.SaveAsync(env.Directory, state, cancellationToken).ConfigureAwait(false);
@@ -187,6 +189,8 @@ public sealed partial class SwarmNode
             {
                 var dataKey = DataKeyFile.Load(env.Directory, unlock);
                 await node.StartManagerAsync(forceNewCluster ? StoreStart.ForceNewCluster : StoreStart.Restart, dataKey, cancellationToken).ConfigureAwait(false);
+                if (!forceNewCluster)
+                    node.StartMembership();
             }
             node.StartAgent();
             return node;

@@ -103,8 +103,9 @@ public sealed partial class SwarmNode : IAsyncDisposable
 
     private void StartAgent()
     {
-        var session = new AgentSession(State.NodeId, SwarmAddresses.HostOf(State.AdvertiseAddr), Link, env.Kernel, env.Time, env.Log);
+        var session = new AgentSession(State.NodeId, SwarmAddresses.HostOf(State.AdvertiseAddr), AgentLink, env.Kernel, env.Time, env.Log);
         session.ManagersChanged += OnManagersChanged;
+        session.RoleObserved += OnRoleObserved;
         agent = Task.Run(() => session.RunAsync(lifetime.Token), CancellationToken.None);
         var logs = new LogPublisher(State.NodeId, () => Link, env.Kernel, (address, ct) => SwarmDialer.ConnectAsync(address, Channels.Logs, Security, ct), env.Time, env.Log);
         publisher = Task.Run(() => logs.RunAsync(lifetime.Token), CancellationToken.None);
@@ -135,6 +136,7 @@ public sealed partial class SwarmNode : IAsyncDisposable
     {
         await lifetime.CancelAsync().ConfigureAwait(false);
         await agent.ConfigureAwait(false);
+        await membership.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await publisher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (Manager is not null)
             await Manager.DisposeAsync().ConfigureAwait(false);
@@ -151,6 +153,9 @@ public sealed partial class SwarmNode : IAsyncDisposable
 /// <summary>What a node needs from its surroundings: where its files live, the kernel, a clock and a log.</summary>
 public sealed record NodeEnvironment(string Directory, IKernelHost Kernel, TimeProvider Time, TextWriter Log)
 {
+    /// <summary>Called (once per change, from a heartbeat) when the leader holds this node to another role than it runs as.</summary>
+    public Action<SwarmNode, string>? RoleChangeNeeded { get; init; }
+
     public string CertificatesDirectory => Path.Combine(Directory, "certificates");
     public string RaftDirectory => Path.Combine(Directory, "raft");
 }

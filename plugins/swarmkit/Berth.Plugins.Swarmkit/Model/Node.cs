@@ -7,6 +7,16 @@ public sealed record Node : StoredObject
     public NodeDescription? Description { get; init; }
     public NodeStatus Status { get; init; } = new();
     public ManagerStatus? ManagerStatus { get; init; }
+
+    /// <summary>
+    /// The role the node holds now (swarmkit's observed <c>Node.Role</c>), which trails <see cref="NodeSpec.Role"/> while a
+    /// promotion or demotion is reconciled by the leader; null on nodes stored before it was kept, meaning the spec's.
+    /// Internal to the swarm: the Engine API shows only the spec.
+    /// </summary>
+    public string? Role { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ObservedRole => Role ?? Spec.Role;
 }
 
 public sealed record NodeSpec

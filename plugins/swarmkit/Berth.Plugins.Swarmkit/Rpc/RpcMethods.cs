@@ -9,6 +9,9 @@ public static class RpcMethods
     /// <summary>Bootstrap, no certificate: token + CSR → the new node's identity and certificate.</summary>
     public const string Join = "ca.join";
 
+    /// <summary>Node → leader (through any manager): a certificate for the node's current role (promotion, demotion).</summary>
+    public const string RenewCertificate = "ca.renew";
+
     /// <summary>Manager → leader: add the calling manager to the raft members.</summary>
     public const string AddMember = "raft.add";
 

@@ -37,6 +37,12 @@ public interface IClusterStore : IAsyncDisposable
     /// <summary>Leader only: removes the member at <paramref name="address"/>.</summary>
     Task RemoveMemberAsync(string address, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Leader only: gives up the leadership so that another member leads (a demoted leader's first step); returns once
+    /// another member leads, or throws Unavailable when none took over in time. Does nothing on a follower.
+    /// </summary>
+    Task TransferLeadershipAsync(CancellationToken cancellationToken);
+
     /// <summary>The member addresses of the current configuration.</summary>
     IReadOnlyList<MemberInfo> Members { get; }
 }

@@ -50,6 +50,9 @@ public sealed class MemoryClusterStore : IClusterStore
     public Task RemoveMemberAsync(string address, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the in-memory store has a single member");
 
+    public Task TransferLeadershipAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the in-memory store has a single member");
+
     public async ValueTask DisposeAsync()
     {
         await leadership.CancelAsync().ConfigureAwait(false);

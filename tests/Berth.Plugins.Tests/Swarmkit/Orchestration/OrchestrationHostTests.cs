@@ -269,6 +269,7 @@ public class OrchestrationHostTests
         public Task<ClusterState> ReadAsync(CancellationToken cancellationToken) => inner.ReadAsync(cancellationToken);
         public Task AddMemberAsync(string address, CancellationToken cancellationToken) => inner.AddMemberAsync(address, cancellationToken);
         public Task RemoveMemberAsync(string address, CancellationToken cancellationToken) => inner.RemoveMemberAsync(address, cancellationToken);
+        public Task TransferLeadershipAsync(CancellationToken cancellationToken) => inner.TransferLeadershipAsync(cancellationToken);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -252,6 +252,22 @@ public class RaftClusterStoreTests
     }
 
     [Test]
+    public async Task TransferLeadershipAsync_ThreeMembers_AnotherMemberLeadsAndRemovesTheOldLeader()
+    {
+        var (leader, all) = await cluster.ThreeAsync();
+        await Create(leader, "s1", "web");
+
+        await Wait.Within(leader.S.TransferLeadershipAsync(CancellationToken.None));
+        var next = await cluster.LeaderAsync();
+        await Wait.Within(next.S.RemoveMemberAsync(leader.Address, CancellationToken.None));
+        var result = await Create(next, "s2", "db");
+
+        Assert.That(next, Is.Not.EqualTo(leader));
+        Assert.That(next.S.Members.Select(m => m.Address), Is.EquivalentTo(all.Where(m => m != leader).Select(m => m.Address)));
+        await AllApplied(all.Where(m => m != leader), result.State.Index);
+    }
+
+    [Test]
     public async Task StartAsync_RestartFromWal_CatchesUpThroughSnapshots()
     {
         cluster.Configure = o => o with { SnapshotInterval = 3 };
