@@ -20,6 +20,7 @@ public sealed partial class SwarmkitPlugin
         var requested = SwarmJson.From<SwarmSpec>(spec);
         if (requested.Dispatcher.HeartbeatPeriod < 0)
             throw BerthException.Invalid("heartbeat period must be positive");
+        NodeCertificateExpiry.Validate(requested);
         var tokens = cluster.JoinTokens;
         if (flags.RotateWorkerToken)
             tokens = tokens with { Worker = JoinToken.Parse(tokens.Worker).Rotate().ToString() };

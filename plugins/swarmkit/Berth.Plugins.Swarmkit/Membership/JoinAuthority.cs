@@ -31,7 +31,7 @@ public sealed class JoinAuthority(IProposer proposer, Func<string?> dataKey, Tim
         string certificate;
         try
         {
-            certificate = ca.Sign(request.CsrPem, new NodeIdentity(nodeId, role, cluster.ID));
+            certificate = ca.Sign(request.CsrPem, new NodeIdentity(nodeId, role, cluster.ID), NodeCertificateExpiry.Of(cluster.Spec));
         }
         catch (ArgumentException e)
         {
@@ -52,8 +52,9 @@ public sealed class JoinAuthority(IProposer proposer, Func<string?> dataKey, Tim
     }
 
     /// <summary>
-    /// swarmkit's certificate renewal: a node that saw its role change gets a certificate for the role it holds now (the
-    /// observed role, so a demoted manager gets a worker certificate only once it left raft). A manager's address is
+    /// swarmkit's certificate renewal: a node that saw its role change, or whose certificate nears its expiry, gets a
+    /// certificate for the role it holds now (the observed role, so a demoted manager gets a worker certificate only once
+    /// it left raft), valid for the swarm's <c>--cert-expiry</c>. A manager's address is
     /// recorded with it, which is how <c>docker node ls</c> finds the promoted manager.
     /// </summary>
     public async Task<RenewResponse> RenewAsync(RenewRequest request, CancellationToken cancellationToken)
@@ -69,7 +70,7 @@ public sealed class JoinAuthority(IProposer proposer, Func<string?> dataKey, Tim
         string certificate;
         try
         {
-            certificate = ca.Sign(request.CsrPem, new NodeIdentity(node.ID, role, cluster.ID));
+            certificate = ca.Sign(request.CsrPem, new NodeIdentity(node.ID, role, cluster.ID), NodeCertificateExpiry.Of(cluster.Spec));
         }
         catch (ArgumentException e)
         {

@@ -23,7 +23,9 @@ public sealed partial class SwarmNode
         var nodeId = ObjectIds.New();
         using var ca = ClusterRootCa.Create(env.Time);
         var unlock = request.AutoLockManagers ? UnlockKey.Generate() : null;
-        var credentials = Issue(ca, new NodeIdentity(nodeId, NodeRoles.Manager, clusterId));
+        var spec = SwarmSpecs.Merge(new SwarmSpec(), request.Spec);
+        NodeCertificateExpiry.Validate(spec);
+        var credentials = Issue(ca, new NodeIdentity(nodeId, NodeRoles.Manager, clusterId), NodeCertificateExpiry.Of(spec));
         var state = new NodeState(nodeId, clusterId, NodeRoles.Manager, listen.ToString(), advertise, [advertise]);
         var dataKey = SecretBox.GenerateKey();
         var node = new SwarmNode(env, state with { Locked = unlock is not null }, credentials) { sealedWith = unlock?.ToString() ?? "" };
@@ -231,10 +233,10 @@ public sealed partial class SwarmNode
         Erase(env);
     }
 
-    private static NodeCredentials Issue(ClusterRootCa ca, NodeIdentity identity)
+    private static NodeCredentials Issue(ClusterRootCa ca, NodeIdentity identity, TimeSpan validity)
     {
         using var key = NodeKey.Create();
-        return NodeCredentials.Create(key, ca.Sign(key.CreateSigningRequestPem(), identity), ca.CertificatePem);
+        return NodeCredentials.Create(key, ca.Sign(key.CreateSigningRequestPem(), identity, validity), ca.CertificatePem);
     }
 
     private static void PrepareDirectory(NodeEnvironment env)

@@ -16,7 +16,8 @@ namespace Berth.Plugins.Swarmkit.Membership;
 public sealed partial class SwarmNode : IAsyncDisposable
 {
     private readonly NodeEnvironment env;
-    private readonly NodeCredentials credentials;
+    private readonly SwarmTls tls;
+    private NodeCredentials credentials;
     private readonly RpcClient rpc;
     private readonly CancellationTokenSource lifetime = new();
     private SwarmListener? listener;
@@ -32,7 +33,8 @@ public sealed partial class SwarmNode : IAsyncDisposable
         State = state;
         this.credentials = credentials;
         managers = state.Managers;
-        Security = new TlsConnectionSecurity(new SwarmTls(credentials, env.Time));
+        tls = new SwarmTls(credentials, env.Time);
+        Security = new TlsConnectionSecurity(tls);
         rpc = new RpcClient((address, ct) => SwarmDialer.ConnectAsync(address, Channels.Control, Security, ct));
         Link = new RemoteManagerLink(rpc, () => managers);
     }
@@ -109,6 +111,7 @@ public sealed partial class SwarmNode : IAsyncDisposable
         agent = Task.Run(() => session.RunAsync(lifetime.Token), CancellationToken.None);
         var logs = new LogPublisher(State.NodeId, () => Link, env.Kernel, (address, ct) => SwarmDialer.ConnectAsync(address, Channels.Logs, Security, ct), env.Time, env.Log);
         publisher = Task.Run(() => logs.RunAsync(lifetime.Token), CancellationToken.None);
+        renewal = Task.Run(() => RenewWhenDueAsync(lifetime.Token), CancellationToken.None);
     }
 
     private void OnManagersChanged(IReadOnlyList<string> latest)
@@ -138,6 +141,7 @@ public sealed partial class SwarmNode : IAsyncDisposable
         await agent.ConfigureAwait(false);
         await membership.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await publisher.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (Manager is not null)
             await Manager.DisposeAsync().ConfigureAwait(false);
         if (Store is not null)
@@ -146,6 +150,8 @@ public sealed partial class SwarmNode : IAsyncDisposable
             await listener.DisposeAsync().ConfigureAwait(false);
         await rpc.DisposeAsync().ConfigureAwait(false);
         credentials.Dispose();
+        foreach (var old in retired)
+            old.Dispose();
         lifetime.Dispose();
     }
 }

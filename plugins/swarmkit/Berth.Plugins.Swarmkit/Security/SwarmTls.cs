@@ -17,7 +17,7 @@ public sealed class SwarmTls
 
     private readonly NodeCredentials credentials;
     private readonly TimeProvider time;
-    private readonly SslStreamCertificateContext context;
+    private volatile SslStreamCertificateContext context;
 
     public SwarmTls(NodeCredentials credentials, TimeProvider time)
     {
@@ -26,6 +26,18 @@ public sealed class SwarmTls
         this.credentials = credentials;
         this.time = time;
         context = SslStreamCertificateContext.Create(credentials.Certificate, additionalCertificates: null, offline: true);
+    }
+
+    /// <summary>
+    /// Presents <paramref name="renewed"/> (a renewed certificate under the same root) on every connection made from now
+    /// on; connections already open keep the certificate they were made with.
+    /// </summary>
+    public void Present(NodeCredentials renewed)
+    {
+        ArgumentNullException.ThrowIfNull(renewed);
+        if (renewed.Identity.ClusterId != credentials.Identity.ClusterId || !renewed.Root.RawDataMemory.Span.SequenceEqual(credentials.Root.RawDataMemory.Span))
+            throw new ArgumentException("a renewed certificate must belong to the same cluster and root", nameof(renewed));
+        context = SslStreamCertificateContext.Create(renewed.Certificate, additionalCertificates: null, offline: true);
     }
 
     /// <summary>Server side of node-to-node traffic: a client certificate from this swarm is required.</summary>

@@ -173,4 +173,36 @@ public class SwarmTlsTests : TempDirectoryFixture
         options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         return options;
     }
+
+    [Test]
+    public async Task Present_RenewedCertificateReplacesAnExpiredOne_NewHandshakesSucceed()
+    {
+        var past = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-30));
+        using var ca = ClusterRootCa.Create(past);
+        using var expired = TestPki.Issue(ca, NodeRoles.Manager, "manager1", validity: TimeSpan.FromHours(1));
+        using var worker = TestPki.Issue(ca, NodeRoles.Worker, "worker1");
+        var server = new SwarmTls(expired, TimeProvider.System);
+        var client = new SwarmTls(worker, TimeProvider.System);
+        var before = await Loopback.HandshakeAsync(server.ServerOptions(), client.ClientOptions());
+        Assert.That(before.Succeeded, Is.False, "a certificate that expired is refused");
+
+        past.SetUtcNow(DateTimeOffset.UtcNow);
+        using var renewed = TestPki.Issue(ca, NodeRoles.Manager, "manager1");
+        server.Present(renewed);
+        var after = await Loopback.HandshakeAsync(server.ServerOptions(), client.ClientOptions());
+
+        Assert.That(after.Succeeded, Is.True, $"{after.ServerError} {after.ClientError}");
+        Assert.That(after.ServerSeenByClient?.NodeId, Is.EqualTo("manager1"));
+    }
+
+    [Test]
+    public void Present_CertificateUnderAnotherRoot_Refused()
+    {
+        using var ca = ClusterRootCa.Create(TimeProvider.System);
+        using var other = ClusterRootCa.Create(TimeProvider.System);
+        using var current = TestPki.Issue(ca, NodeRoles.Worker, "worker1");
+        using var foreign = TestPki.Issue(other, NodeRoles.Worker, "worker1");
+
+        Assert.Throws<ArgumentException>(() => new SwarmTls(current, TimeProvider.System).Present(foreign));
+    }
 }
