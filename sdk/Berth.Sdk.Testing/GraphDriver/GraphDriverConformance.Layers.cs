@@ -31,6 +31,16 @@ public abstract partial class GraphDriverConformance
     }
 
     [Test]
+    public async Task Remove_Twice_SecondSucceeds()
+    {
+        await CreateAsync("layer");
+        await Driver.RemoveAsync("layer", Cancellation);
+
+        Assert.That(() => Driver.RemoveAsync("layer", Cancellation), Throws.Nothing,
+            "Remove is idempotent, as Moby's drivers: berthd repeats a removal a crash interrupted");
+    }
+
+    [Test]
     public async Task Create_UnknownParent_Throws()
     {
         await ConformanceAssert.ThrowsBerthAsync(() => CreateAsync("child", "no-such-parent"));
