@@ -71,7 +71,7 @@ public abstract partial class LogDriverConformance
         await pipe.WriteLinesAsync(Lines("early", 0, 3), BaseTimeNano, cancellationToken: Cancellation).ConfigureAwait(false);
         using var follow = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
 
-        var stream = await Driver.ReadLogsAsync(info, new ReadConfig(null, null, -1, true), follow.Token).ConfigureAwait(false);
+        var stream = await OpenFollowingAsync(info, follow.Token).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             var seen = await ReadEntriesAsync(stream, 3).ConfigureAwait(false);
@@ -91,7 +91,7 @@ public abstract partial class LogDriverConformance
         await RequireReadLogsAsync().ConfigureAwait(false);
         var (pipe, info) = NewContainer();
         await Driver.StartLoggingAsync(pipe.Path, info, Cancellation).ConfigureAwait(false);
-        var stream = await Driver.ReadLogsAsync(info, new ReadConfig(null, null, -1, true), Cancellation).ConfigureAwait(false);
+        var stream = await OpenFollowingAsync(info, Cancellation).ConfigureAwait(false);
 
         await stream.DisposeAsync().ConfigureAwait(false);
         await pipe.WriteLinesAsync(Lines("after", 0, 5), BaseTimeNano, cancellationToken: Cancellation).ConfigureAwait(false);
@@ -100,6 +100,15 @@ public abstract partial class LogDriverConformance
         Assert.That(await Task.WhenAny(stop, Task.Delay(Patience, Cancellation)).ConfigureAwait(false), Is.SameAs(stop),
             $"the driver stops within {Patience.TotalSeconds:0} s once the reader of a following stream went away");
         await stop.ConfigureAwait(false);
+    }
+
+    /// <summary>ReadLogs with follow answers at once with its stream, before the container wrote anything.</summary>
+    private async Task<Stream> OpenFollowingAsync(LogInfo info, CancellationToken cancellationToken)
+    {
+        var call = Driver.ReadLogsAsync(info, new ReadConfig(null, null, -1, true), cancellationToken);
+        if (await Task.WhenAny(call, Task.Delay(Patience, Cancellation)).ConfigureAwait(false) != call)
+            Assert.Fail($"ReadLogs with follow did not return its stream within {Patience.TotalSeconds:0} s: it must not wait for the first entry");
+        return await call.ConfigureAwait(false);
     }
 
     private async Task<List<LogEntry>> ReadEntriesAsync(Stream stream, int count)
