@@ -1,9 +1,9 @@
 #!/usr/bin/env pwsh
-# Berth build script: build | test | publish | run | demo | bench | pack-plugin
+# Berth build script: build | test | publish | run | demo | bench | pack | pack-plugin
 # Runs under PowerShell installed as a local dotnet tool: `dotnet tool restore && dotnet pwsh ./build.ps1 <task>`.
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'publish', 'run', 'demo', 'bench', 'pack-plugin')]
+    [ValidateSet('build', 'test', 'publish', 'run', 'demo', 'bench', 'pack', 'pack-plugin')]
     [string]$Task = 'build',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)]
     [string[]]$Rest = @()
@@ -84,6 +84,35 @@ function New-PluginPackage([string]$Project, [string]$Output) {
     Copy-Item $config (Join-Path $Output 'config.json')
 }
 
+# The SDK as NuGet packages and the dotnet new template, for driver authors outside this repository.
+$SdkProjects = @(
+    'sdk/Berth.Sdk/Berth.Sdk.csproj',
+    'sdk/Berth.Sdk.Hosting/Berth.Sdk.Hosting.csproj',
+    'sdk/Berth.Sdk.Storage/Berth.Sdk.Storage.csproj',
+    'sdk/Berth.Sdk.Logs/Berth.Sdk.Logs.csproj',
+    'sdk/Berth.Sdk.Testing/Berth.Sdk.Testing.csproj'
+)
+$Packages = Join-Path $Artifacts 'packages'
+
+# artifacts/packages: Berth.Sdk*, Berth.Sdk.Testing and Berth.Templates, whose defaults point at this folder as the feed.
+function Invoke-Pack {
+    Step "dotnet pack the SDK into $Packages"
+    if (Test-Path $Packages) { Remove-Item -Recurse -Force $Packages }
+    foreach ($project in $SdkProjects) {
+        & dotnet pack (Join-Path $Root $project) -c $Configuration -o $Packages -nologo -v quiet
+    }
+    $version = (& dotnet msbuild (Join-Path $Root 'sdk/Berth.Sdk/Berth.Sdk.csproj') -getProperty:Version).Trim()
+    Step "pack the dotnet new template (SDK $version)"
+    $staging = Join-Path $Artifacts 'template-staging'
+    if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }
+    Copy-Item -Recurse (Join-Path $Root 'sdk/templates') $staging
+    $templateJson = Join-Path $staging 'berth-driver/.template.config/template.json'
+    (Get-Content $templateJson -Raw).Replace('BERTH_SDK_VERSION_DEFAULT', $version).Replace('BERTH_SDK_FEED_DEFAULT', $Packages) | Set-Content $templateJson
+    & dotnet pack (Join-Path $staging 'Berth.Templates.csproj') -c $Configuration -o $Packages -nologo -v quiet "-p:Version=$version"
+    Remove-Item -Recurse -Force $staging
+    Write-Host "packages: $Packages  (dotnet new install $Packages/Berth.Templates.$version.nupkg)"
+}
+
 # What berthd needs at run time to run containers: the OCI runtime and conmon, the per-container monitor.
 function Install-RuntimePackages {
     Install-DebianPackages @{ runc = 'runc'; conmon = 'conmon' }
@@ -131,6 +160,7 @@ function Invoke-Test {
     foreach ($plugin in $TestPlugins) {
         New-PluginPackage $plugin.Project (Join-Path $Artifacts "test-plugins/$($plugin.Name)")
     }
+    Invoke-Pack
     $PSNativeCommandUseErrorActionPreference = $false  # failing suites are counted below, not thrown
     $results = Join-Path $Artifacts 'test-results'
     if (Test-Path $results) { Remove-Item -Recurse -Force $results }
@@ -298,6 +328,7 @@ switch ($Task) {
     'bench' { Invoke-Bench }
     'build' { Invoke-Build }
     'publish' { Invoke-Publish }
+    'pack' { Invoke-Pack }
     'pack-plugin' {
         if ($Rest.Count -lt 1) { throw 'usage: build.ps1 pack-plugin PATH/TO/PLUGIN.csproj [OUTPUT-DIR]' }
         $out = if ($Rest.Count -ge 2) { $Rest[1] } else { Join-Path $Artifacts ("plugins/" + [IO.Path]::GetFileNameWithoutExtension($Rest[0])) }

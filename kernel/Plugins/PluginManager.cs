@@ -237,6 +237,8 @@ public sealed partial class PluginManager(
         }
         var started = entry with { Supervisor = supervisor };
         Put(started);
+        // Its first serving came before it was recorded, when calls to it still failed as disabled: announce it now.
+        PluginServing?.Invoke(entry.Plugin.Id);
         return started;
     }
 
@@ -247,8 +249,18 @@ public sealed partial class PluginManager(
     {
         var supervisor = new PluginSupervisor(LaunchSpec(plugin, package), package.Protocols, launcher, kernel, () => Timeouts, time,
             loggers.CreateLogger($"plugin/{plugin.Name}"), (action, attributes) => Publish(plugin, action, attributes));
-        supervisor.Serving += () => PluginServing?.Invoke(plugin.Id);
+        supervisor.Serving += () =>
+        {
+            if (IsRecorded(plugin.Id, supervisor))
+                PluginServing?.Invoke(plugin.Id);
+        };
         return supervisor;
+    }
+
+    private bool IsRecorded(string pluginId, PluginSupervisor supervisor)
+    {
+        lock (gate)
+            return entries.TryGetValue(pluginId, out var entry) && ReferenceEquals(entry.Supervisor, supervisor);
     }
 
     private PluginLaunchSpec LaunchSpec(InstalledPlugin plugin, PluginPackage package)

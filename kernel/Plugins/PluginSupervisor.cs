@@ -15,6 +15,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
 {
     private const int FailedPingsBeforeKill = 3;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ExitReapWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     private readonly IPluginProcessLauncher launcher;
@@ -272,6 +273,19 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         }
     }
 
+    // The pipe to a killed process breaks a moment before its exit is reaped: wait for the exit a little, not for ever.
+    private async Task<int> ExitCodeAsync(PluginConnection connection)
+    {
+        try
+        {
+            return await connection.Process.Exited.WaitAsync(ExitReapWait, time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return -1;
+        }
+    }
+
     private async Task WatchOnceAsync(PluginConnection connection)
     {
         await connection.Ended.ConfigureAwait(false);
@@ -289,7 +303,7 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
             uptime = time.GetUtcNow() - (startedAt ?? time.GetUtcNow());
         }
         connection.Retired.TrySetResult();
-        var exitCode = connection.Process.Exited.IsCompleted ? await connection.Process.Exited.ConfigureAwait(false) : -1;
+        var exitCode = await ExitCodeAsync(connection).ConfigureAwait(false);
         lock (gate) lastError = $"plugin process {connection.Process.Pid} exited with code {exitCode}";
         LogCrashed(logger, Name, connection.Process.Pid, exitCode);
         publish("crash", Attributes(("pid", connection.Process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)),

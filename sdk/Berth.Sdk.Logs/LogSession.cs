@@ -10,6 +10,7 @@ namespace Berth.Sdk.Logs;
 internal sealed class LogSession
 {
     private const int ReadSize = 1 << 16;
+    private static readonly TimeSpan FrameCompletionWait = TimeSpan.FromSeconds(2);
 
     private readonly LogFifoReader fifo;
     private readonly Func<LogEntry, ValueTask> write;
@@ -37,13 +38,19 @@ internal sealed class LogSession
     /// <summary>False once berthd closed the FIFO or its frames could not be decoded.</summary>
     public bool IsRunning => !loop.IsCompleted;
 
-    /// <summary>Stops reading; with <paramref name="drain"/> first hands over what is left in the FIFO.</summary>
+    /// <summary>
+    /// Stops reading; with <paramref name="drain"/> first hands over what is left in the FIFO. Without, it still reads
+    /// the rest of a frame it holds a part of, so the FIFO is left at a frame boundary for the next reader (the plugin
+    /// restarted or upgraded) instead of in the middle of one.
+    /// </summary>
     public async Task StopAsync(bool drain)
     {
         await stop.CancelAsync().ConfigureAwait(false);
         await loop.ConfigureAwait(false);
         try
         {
+            if (!drain && filled > 0 && !broken)
+                await CompleteFrameAsync().ConfigureAwait(false);
             while (drain && !broken)
             {
                 MakeRoom();
@@ -63,6 +70,36 @@ internal sealed class LogSession
         {
             fifo.Dispose();
             stop.Dispose();
+        }
+    }
+
+    private async Task CompleteFrameAsync()
+    {
+        using var patience = new CancellationTokenSource(FrameCompletionWait);
+        try
+        {
+            if (filled < LogEntryCodec.HeaderLength)
+                await ReadExactlyAsync(LogEntryCodec.HeaderLength - filled, patience.Token).ConfigureAwait(false);
+            LogEntryCodec.TryDecode(buffer.AsSpan(0, filled), out _, out var needed);
+            if (needed > buffer.Length)
+                Array.Resize(ref buffer, needed);
+            await ReadExactlyAsync(needed - filled, patience.Token).ConfigureAwait(false);
+            await ConsumeAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await log.WriteLineAsync($"{Path}: the rest of a log entry did not come within {FrameCompletionWait.TotalSeconds:0} s; its {filled} bytes are dropped").ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadExactlyAsync(int count, CancellationToken cancellationToken)
+    {
+        for (var end = filled + count; filled < end;)
+        {
+            var read = await fifo.ReadAsync(buffer.AsMemory(filled, end - filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                throw new IOException("the log FIFO was closed inside a log entry");
+            filled += read;
         }
     }
 

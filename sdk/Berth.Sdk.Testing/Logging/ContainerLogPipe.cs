@@ -32,13 +32,23 @@ public sealed class ContainerLogPipe : IAsyncDisposable
     /// <summary>Writes the lines as one write of frames, each one nanosecond after <paramref name="firstTimeNano"/>.</summary>
     public async Task WriteLinesAsync(IEnumerable<string> lines, long firstTimeNano, string source = "stdout", CancellationToken cancellationToken = default)
     {
+        await stream.WriteAsync(Frames(lines, firstTimeNano, source), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The frames of <paramref name="lines"/>, as <see cref="WriteLinesAsync"/> would write them, without writing them.</summary>
+    public static byte[] Frames(IEnumerable<string> lines, long firstTimeNano, string source = "stdout")
+    {
         ArgumentNullException.ThrowIfNull(lines);
         var frames = new ArrayBufferWriter<byte>();
         var time = firstTimeNano;
         foreach (var line in lines)
             LogEntryCodec.Encode(frames, new LogEntry(source, time++, Encoding.UTF8.GetBytes(line), Partial: false));
-        await stream.WriteAsync(frames.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        return frames.WrittenSpan.ToArray();
     }
+
+    /// <summary>Writes bytes as they are: part of a frame, to see how a driver copes with a frame written in two goes.</summary>
+    public async Task WriteRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {

@@ -123,6 +123,30 @@ public abstract partial class LogDriverConformance
             "lines written while the driver was down wait in the FIFO and are stored once it is back; earlier lines stay");
     }
 
+    [Test]
+    public async Task Restart_WhileAFrameIsHalfWritten_TheNextDriverResumesAtAFrameBoundary()
+    {
+        var (pipe, info) = NewContainer();
+        await Driver.StartLoggingAsync(pipe.Path, info, Cancellation).ConfigureAwait(false);
+        await pipe.WriteLinesAsync(Lines("line", 0, 10), BaseTimeNano, cancellationToken: Cancellation).ConfigureAwait(false);
+        Assert.That(await WaitForStoredLinesAsync(info, 10).ConfigureAwait(false), Has.Count.EqualTo(10));
+        var split = ContainerLogPipe.Frames(Lines("line", 10, 1), BaseTimeNano + 10);
+
+        await pipe.WriteRawAsync(split.AsMemory(0, split.Length / 2), Cancellation).ConfigureAwait(false);
+        await Task.Delay(200, Cancellation).ConfigureAwait(false);
+        var stopping = StopDriverAsync();
+        await Task.Delay(200, Cancellation).ConfigureAwait(false);
+        await pipe.WriteRawAsync(split.AsMemory(split.Length / 2), Cancellation).ConfigureAwait(false);
+        await stopping.ConfigureAwait(false);
+        await pipe.WriteLinesAsync(Lines("line", 11, 10), BaseTimeNano + 11, cancellationToken: Cancellation).ConfigureAwait(false);
+        await NewDriverAsync().ConfigureAwait(false);
+        await Driver.StartLoggingAsync(pipe.Path, info, Cancellation).ConfigureAwait(false);
+        await Driver.StopLoggingAsync(pipe.Path, Cancellation).ConfigureAwait(false);
+
+        Assert.That(await StoredLinesAsync(info).ConfigureAwait(false), Is.EqualTo(Lines("line", 0, 21)),
+            "a driver that stops reads the rest of a frame it began, so the next one starts at a frame: nothing lost, nothing garbled");
+    }
+
     private async Task WriteInBatchesAsync(ContainerLogPipe pipe, string prefix, int count)
     {
         for (var first = 0; first < count; first += 50)

@@ -1,5 +1,5 @@
 using Berth.Plugins.Overlay;
-using Berth.Sdk;
+using Berth.Sdk.Testing;
 
 namespace Berth.Conformance.Tests.Support;
 
@@ -7,5 +7,5 @@ namespace Berth.Conformance.Tests.Support;
 internal static class OverlayPlugins
 {
     public static OverlayPlugin Create(string root) =>
-        new(new PluginContext("overlay", root, new Dictionary<string, string>(), new NullKernelHost(root), TestContext.Out));
+        new(ConformanceKernelHost.Context("overlay", root));
 }

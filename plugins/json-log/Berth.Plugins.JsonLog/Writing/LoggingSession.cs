@@ -11,6 +11,7 @@ namespace Berth.Plugins.JsonLog.Writing;
 internal sealed class LoggingSession
 {
     private const int ReadSize = 1 << 18;
+    private static readonly TimeSpan FrameCompletionWait = TimeSpan.FromSeconds(2);
 
     private readonly FifoReader fifo;
     private readonly RotatingLogFile file;
@@ -54,7 +55,7 @@ internal sealed class LoggingSession
                 filled += read;
                 await ConsumeAsync().ConfigureAwait(false);
             }
-            if (filled > 0 && !broken) PluginLog.Warning($"{FifoPath}: dropped {filled} bytes of an incomplete log entry");
+            if (filled > 0 && !broken) await CompleteFrameAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or SocketException)
         {
@@ -66,6 +67,37 @@ internal sealed class LoggingSession
             fifo.Dispose();
             stop.Dispose();
             hub.WriterStopped();
+        }
+    }
+
+    /// <summary>
+    /// The FIFO ends inside a frame: its writer (berthd) is writing the rest now. Take exactly that rest, so the FIFO is
+    /// left at a frame boundary for the next reader (this plugin restarted or upgraded) rather than in the middle of one.
+    /// </summary>
+    private async Task CompleteFrameAsync()
+    {
+        using var patience = new CancellationTokenSource(FrameCompletionWait);
+        try
+        {
+            if (filled < LogEntryCodec.HeaderLength) await ReadExactlyAsync(LogEntryCodec.HeaderLength - filled, patience.Token).ConfigureAwait(false);
+            LogEntryCodec.TryDecode(buffer.AsSpan(0, filled), out _, out var needed);
+            if (needed > buffer.Length) Array.Resize(ref buffer, needed);
+            await ReadExactlyAsync(needed - filled, patience.Token).ConfigureAwait(false);
+            await ConsumeAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            PluginLog.Warning($"{FifoPath}: dropped {filled} bytes of an incomplete log entry");
+        }
+    }
+
+    private async Task ReadExactlyAsync(int count, CancellationToken cancellationToken)
+    {
+        for (var end = filled + count; filled < end;)
+        {
+            var read = await fifo.ReadAsync(buffer.AsMemory(filled, end - filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0) throw new IOException("the log FIFO was closed inside a log entry");
+            filled += read;
         }
     }
 

@@ -2,11 +2,18 @@ using System.Text.Json;
 using Berth.Sdk;
 using Berth.Sdk.Kernel;
 
-namespace Berth.Conformance.Tests.Support;
+namespace Berth.Sdk.Testing;
 
-/// <summary>A kernel that describes itself and refuses the rest: storage drivers have no reason to call back.</summary>
-internal sealed class NullKernelHost(string dataRoot) : IKernelHost
+/// <summary>
+/// The kernel a driver sees under the conformance kit: it describes itself and refuses the rest (storage and log
+/// drivers have no reason to call back).
+/// </summary>
+public sealed class ConformanceKernelHost(string dataRoot) : IKernelHost
 {
+    /// <summary>What the plugin host would pass your plugin's constructor, for a driver over <paramref name="root"/>.</summary>
+    public static PluginContext Context(string name, string root, IReadOnlyDictionary<string, string>? settings = null) =>
+        new(name, root, settings ?? new Dictionary<string, string>(), new ConformanceKernelHost(root), TestContext.Out);
+
     public Task<DaemonDescription> DescribeAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new DaemonDescription("conformance", "conformance", "0.0.0", dataRoot, dataRoot, new Dictionary<string, string>()));
 

@@ -1,0 +1,146 @@
+using Berth.Integration.Tests.Fixtures;
+
+namespace Berth.Integration.Tests.Sdk;
+
+/// <summary>
+/// A third party's log driver, from nothing to a running container, outside the repository: <c>dotnet new
+/// berth-driver</c> from the packed template, the two methods implemented, <c>dotnet test</c> runs the conformance
+/// kit, <c>PackPlugin</c> makes the package, <c>docker plugin create</c> + <c>enable</c> install it into a running berthd,
+/// <c>docker run --log-driver</c> writes through it, and an upgrade to 1.1 (disable, upgrade, enable, as the stock CLI
+/// requires) while a container keeps writing loses no line.
+/// </summary>
+[TestFixture]
+public sealed class DriverTemplateTests
+{
+    private static readonly string Packages = Path.Combine(RepoPaths.Root, "artifacts", "packages");
+    private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(5);
+
+    private string work = "";
+
+    [SetUp]
+    public void CreateWorkDirectory()
+    {
+        if (!File.Exists(Path.Combine(Packages, "Berth.Templates.1.1.0.nupkg")))
+            Assert.Fail($"no SDK packages in {Packages}: run `dotnet pwsh ./build.ps1 pack` first");
+        work = Directory.CreateTempSubdirectory("berth-driver-template-").FullName;
+        // Each pack rebuilds the same SDK version: a copy restored earlier into the global packages folder would be stale.
+        var global = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var cached in new[] { "berth.sdk", "berth.sdk.logs", "berth.sdk.testing", "berth.sdk.hosting", "berth.sdk.storage" })
+        {
+            var path = Path.Combine(global, cached, "1.1.0");
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [TearDown]
+    public void RemoveWorkDirectory() => Directory.Delete(work, recursive: true);
+
+    [Test]
+    public async Task NewLogDriver_TestedPackedInstalledAndUpgraded_WritesEveryLine()
+    {
+        var hive = Path.Combine(work, "template-hive");
+        var project = Path.Combine(work, "Acme.Log");
+        await DotnetAsync("new", "install", Path.Combine(Packages, "Berth.Templates.1.1.0.nupkg"), "--debug:custom-hive", hive);
+        await DotnetAsync("new", "berth-driver", "--kind", "logdriver", "-n", "Acme.Log", "-o", project, "--debug:custom-hive", hive);
+        await ImplementTheTwoMethodsAsync(Path.Combine(project, "src", "Acme.Log", "Driver.cs"));
+
+        var test = await DotnetAsync("test", project);
+        Assert.That(test.Stdout, Does.Match(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+1\d"), "the conformance kit ran and passed");
+        await DotnetAsync("build", Path.Combine(project, "src", "Acme.Log", "Acme.Log.csproj"), "-t:PackPlugin", "-c", "Release");
+        var package = Path.Combine(project, "src", "Acme.Log", "bin", "plugin");
+        Assert.That(File.Exists(Path.Combine(package, "rootfs", "Acme.Log.dll")), "the package holds the driver");
+        Assert.That(File.Exists(Path.Combine(package, "rootfs", "Berth.Sdk.dll")), Is.False, "the contracts come from the plugin host");
+
+        await using var daemon = await BerthdInstance.StartAsync();
+        await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
+        await MustAsync(daemon, "plugin", "create", "acme/log:1.0", package);
+        await MustAsync(daemon, "plugin", "enable", "acme/log:1.0");
+        var hello = await MustAsync(daemon, "run", "--name", "hello", "--log-driver", "acme/log:1.0", "bb:1", "echo", "hi from acme");
+        Assert.That(hello.Stdout.Trim(), Is.EqualTo("hi from acme"));
+        Assert.That((await MustAsync(daemon, "logs", "hello")).Stdout.Trim(), Is.EqualTo("hi from acme"), "docker logs reads back through the driver");
+
+        var next = Path.Combine(work, "acme-log-1.1");
+        CopyDirectory(package, next);
+        var config = Path.Combine(next, "config.json");
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config)).Replace("\"version\": \"1.0.0\"", "\"version\": \"1.1.0\"", StringComparison.Ordinal));
+        await MustAsync(daemon, "plugin", "create", "acme/log:1.1", next);
+        var writer = (await MustAsync(daemon, "run", "-d", "--name", "writer", "--log-driver", "acme/log:1.0", "bb:1",
+            "sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); usleep 1000; done")).Stdout.Trim();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await MustAsync(daemon, "plugin", "disable", "acme/log:1.0");
+        await MustAsync(daemon, "plugin", "upgrade", "--skip-remote-check", "--grant-all-permissions", "acme/log:1.0", "acme/log:1.1");
+        await MustAsync(daemon, "plugin", "enable", "acme/log:1.0");
+        var serving = await MustAsync(daemon, "plugin", "inspect", "acme/log:1.0", "--format", "{{.Version}}");
+        Assert.That(serving.Stdout.Trim(), Is.EqualTo("1.1.0"));
+        Assert.That((await MustAsync(daemon, "wait", writer)).Stdout.Trim(), Is.EqualTo("0"));
+
+        var logs = (await MustAsync(daemon, "logs", writer)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(logs, Is.EqualTo(Enumerable.Range(0, 3000).Select(i => $"line {i}")),
+            "every line, once and in order, across the upgrade (the ones written meanwhile waited in the FIFO)");
+    }
+
+    /// <summary>What the author writes in place of the template's two TODOs: a file per container, polled to follow.</summary>
+    private static async Task ImplementTheTwoMethodsAsync(string driver)
+    {
+        var text = await File.ReadAllTextAsync(driver);
+        var write = text.IndexOf("    protected override ValueTask WriteAsync(", StringComparison.Ordinal);
+        Assert.That(write, Is.GreaterThan(0), "the template's WriteAsync");
+        var summary = text.LastIndexOf("    /// <summary>", write, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(driver, text[..summary] + """
+                protected override async ValueTask WriteAsync(LogInfo container, LogEntry entry, CancellationToken cancellationToken) =>
+                    await File.AppendAllTextAsync(PathOf(container), $"{entry.TimeNano} {entry.Source} {Convert.ToBase64String(entry.Line.Span)}\n", cancellationToken);
+
+                protected override async IAsyncEnumerable<LogEntry> ReadAsync(LogInfo container, ReadConfig config,
+                    [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+                {
+                    var lines = await LinesAsync(container, cancellationToken);
+                    foreach (var line in lines[(config.Tail >= 0 ? Math.Max(0, lines.Length - config.Tail) : 0)..])
+                        yield return Parse(line);
+                    for (var seen = lines.Length; config.Follow; seen = lines.Length)
+                    {
+                        try { await Task.Delay(100, cancellationToken); } catch (OperationCanceledException) { yield break; }
+                        lines = await LinesAsync(container, cancellationToken);
+                        foreach (var line in lines[seen..])
+                            yield return Parse(line);
+                    }
+                }
+
+                private string PathOf(LogInfo container) => Path.Combine(root, container.ContainerId + ".log");
+
+                private async Task<string[]> LinesAsync(LogInfo container, CancellationToken cancellationToken) =>
+                    File.Exists(PathOf(container)) ? await File.ReadAllLinesAsync(PathOf(container), cancellationToken) : [];
+
+                private static LogEntry Parse(string line)
+                {
+                    var parts = line.Split(' ');
+                    return new LogEntry(parts[1], long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), Convert.FromBase64String(parts[2]), Partial: false);
+                }
+            }
+
+            """);
+    }
+
+    private static async Task<CommandResult> DotnetAsync(params string[] args)
+    {
+        var result = await Processes.RunAsync("dotnet", args, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" }, DotnetTimeout);
+        Assert.That(result.ExitCode, Is.Zero, $"dotnet {string.Join(' ', args)}: {result}");
+        return result;
+    }
+
+    private static async Task<CommandResult> MustAsync(BerthdInstance daemon, params string[] args)
+    {
+        var result = await daemon.DockerAsync(args);
+        Assert.That(result.ExitCode, Is.Zero, $"docker {string.Join(' ', args)}: {result}");
+        return result;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+    }
+}
