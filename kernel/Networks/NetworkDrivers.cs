@@ -17,7 +17,7 @@ public interface INetworkDrivers
     string PluginIdOf(ProtocolId kind, string driver);
 }
 
-/// <summary>Finds the plugin serving a network or IPAM driver name and hands out its client.</summary>
+/// <summary>Finds the plugin serving a network or IPAM driver name (a Berth plugin, else a Docker v1 plugin) and hands out its client.</summary>
 public sealed class NetworkDrivers(PluginManager plugins) : INetworkDrivers
 {
     public INetworkDriver Network(string driver) =>
@@ -27,7 +27,7 @@ public sealed class NetworkDrivers(PluginManager plugins) : INetworkDrivers
         plugins.Client<IIpamDriver>(PluginIdOf(Protocols.Ipam, driver));
 
     public string PluginIdOf(ProtocolId kind, string driver) =>
-        (plugins.FindDriver(kind, driver) ?? throw BerthException.NotFound($"plugin \"{driver}\" not found")).Plugin.Id;
+        plugins.FindDriverId(kind, driver) ?? throw BerthException.NotFound($"plugin \"{driver}\" not found");
 
     /// <summary>Raised with a plugin id when that plugin (re)started and serves again.</summary>
     public event Action<string>? PluginServing

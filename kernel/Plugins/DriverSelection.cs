@@ -3,7 +3,10 @@ using Berth.Sdk.Protocol;
 
 namespace Berth.Kernel.Plugins;
 
-/// <summary>Which installed plugin serves each driver the daemon config selects (Docker's names are aliases).</summary>
+/// <summary>
+/// Which installed plugin serves each driver the daemon config selects (Docker's names are aliases). The log driver may
+/// also be a Docker v1 plugin (<see cref="PluginManager.FindDriverId"/>) whose socket or spec file exists at start.
+/// </summary>
 /// <param name="StorageContract">The contract the kernel speaks to the storage plugin: Docker's graph-driver names select
 /// <see cref="Protocols.GraphDriver"/> (through an adapter), any other name the snapshotter when the plugin has one.</param>
 public sealed record DriverSelection(string StorageId, ProtocolId StorageContract, string LogId, string NetworkId, string ClusterId)
@@ -19,7 +22,7 @@ public sealed record DriverSelection(string StorageId, ProtocolId StorageContrac
         var (storage, contract) = ResolveStorage(plugins, config.StorageDriver);
         return new DriverSelection(
             storage, contract,
-            plugins.RequireDriver("log-driver", Protocols.LogDriver, config.LogDriver).Plugin.Id,
+            plugins.FindDriverId(Protocols.LogDriver, config.LogDriver) ?? plugins.RequireDriver("log-driver", Protocols.LogDriver, config.LogDriver).Plugin.Id,
             plugins.RequireDriver("network-driver", Protocols.NetworkDriver, config.NetworkDriver).Plugin.Id,
             plugins.RequireDriver("cluster-backend", Protocols.Cluster, config.ClusterBackend).Plugin.Id);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Berth.Kernel.Config;
 using Berth.Kernel.Events;
+using Berth.Kernel.Plugins.V1;
 using Berth.Sdk;
 using Berth.Sdk.Hosting.Packages;
 using Berth.Sdk.Kernel;
@@ -21,8 +22,12 @@ public sealed partial class PluginManager(
     EventsService events,
     DaemonConfigHolder config,
     TimeProvider time,
-    ILoggerFactory loggers) : IAsyncDisposable
+    ILoggerFactory loggers,
+    V1PluginRegistry? v1Plugins = null) : IAsyncDisposable
 {
+    /// <summary>Docker v1 plugins (sockets in /run/docker/plugins, spec files): driver names no installed plugin answers to.</summary>
+    private readonly V1PluginRegistry v1 = v1Plugins ?? new V1PluginRegistry(V1PluginDiscovery.Default, () => config.Current.PluginCallTimeout, time);
+
     /// <summary>Kinds whose plugin starts on first use rather than at daemon start (memory: an idle swarm backend costs a process).</summary>
     private static readonly HashSet<string> LazyKinds = [Protocols.Cluster.Kind];
 
@@ -179,8 +184,23 @@ public sealed partial class PluginManager(
             + (offered.Count == 0 ? "none" : string.Join(", ", offered)));
     }
 
-    /// <summary>A local object implementing <typeparamref name="T"/> whose calls go to the plugin's process.</summary>
-    public T Client<T>(string pluginId) where T : class => PluginContractProxy<T>.Create(() => ServingSupervisor(pluginId));
+    /// <summary>
+    /// The id of what serves driver <paramref name="driverName"/> of a kind: an enabled Berth plugin, else a Docker v1
+    /// plugin of that name (<c>v1:&lt;name&gt;</c>, activated on its first call). Null when neither exists.
+    /// </summary>
+    public string? FindDriverId(ProtocolId kind, string driverName) =>
+        FindDriver(kind, driverName)?.Plugin.Id ?? v1.FindDriverId(kind, driverName);
+
+    /// <summary>Where a Docker v1 plugin of that name is, or null (it is not activated).</summary>
+    public V1PluginAddress? LocateV1Plugin(string name) => v1.Locate(name);
+
+    /// <summary>
+    /// A local object implementing <typeparamref name="T"/> whose calls go to the plugin's process, or to the Docker v1
+    /// plugin when <paramref name="pluginId"/> is one (<see cref="FindDriverId"/>).
+    /// </summary>
+    public T Client<T>(string pluginId) where T : class => V1PluginRegistry.IsV1Id(pluginId)
+        ? v1.Client<T>(pluginId)
+        : PluginContractProxy<T>.Create(() => ServingSupervisor(pluginId));
 
     /// <summary>The supervisor of an enabled plugin, started on first use for lazily started kinds.</summary>
     public PluginSupervisor ServingSupervisor(string pluginId)
@@ -339,6 +359,7 @@ public sealed partial class PluginManager(
         await operations.WaitAsync().ConfigureAwait(false); // let a running verb finish; none starts after this
         if (starting is not null) await starting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await Task.WhenAll(List().Where(e => e.Supervisor is not null).Select(e => e.Supervisor!.DisposeAsync().AsTask())).ConfigureAwait(false);
+        v1.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "plugin {Name} is broken: {Error}")]

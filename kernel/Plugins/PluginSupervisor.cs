@@ -206,6 +206,16 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A hot upgrade: state is replayed to the new process only once the old one stopped. A log driver's FIFO then
+    /// never has two readers (which could split a frame between them); its lines wait in the FIFO meanwhile.
+    /// </summary>
+    private async Task RetireThenAnnounceAsync(PluginConnection old)
+    {
+        await RetireAsync(old).ConfigureAwait(false);
+        Serving?.Invoke();
+    }
+
     private async Task RetireAsync(PluginConnection old)
     {
         try
@@ -254,8 +264,10 @@ public sealed partial class PluginSupervisor : IAsyncDisposable
         signal.TrySetResult();
         LogRunning(logger, Name, connection.Activation.Version, connection.Process.Pid);
         _ = WatchAsync(connection);
-        if (replaced is not null) _ = RetireAsync(replaced);
-        Serving?.Invoke();
+        if (replaced is null)
+            Serving?.Invoke();
+        else
+            _ = RetireThenAnnounceAsync(replaced);
     }
 
     private static BerthException AsBerth(Exception ex) =>

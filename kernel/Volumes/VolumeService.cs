@@ -21,6 +21,7 @@ public sealed partial class VolumeService
     private readonly AsyncLock changes = new();
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private Func<IVolumeUsage> usage = () => NoVolumeUsers.Instance;
+    private Func<string, string?> locateDriverPlugin = _ => null;
     private int pruning;
 
     private VolumeService(VolumeStore store, IEnumerable<Volume> volumes, EventsService events, TimeProvider time)
@@ -46,17 +47,23 @@ public sealed partial class VolumeService
     /// <summary>Where the service asks which containers reference a volume; resolved at each question, so it may be registered after this service.</summary>
     public void UseUsage(Func<IVolumeUsage> source) => usage = source ?? throw new ArgumentNullException(nameof(source));
 
+    /// <summary>
+    /// How to find a Docker v1 plugin by name (returning where it was found, or null): a volume driver name that is one
+    /// gets a clear 501 naming what Berth lacks, instead of Docker's "plugin not found".
+    /// </summary>
+    public void UseDriverPlugins(Func<string, string?> locate) => locateDriverPlugin = locate ?? throw new ArgumentNullException(nameof(locate));
+
     /// <summary><c>docker volume create</c>: a new volume, or the existing one of that name (labels and options as first created).</summary>
     /// <param name="name">Null or empty for an anonymous volume (a random 64-hex name, labelled <c>com.docker.volume.anonymous</c>).</param>
-    /// <param name="driver">Null, empty or <c>local</c>; any other is a missing plugin (404).</param>
-    /// <exception cref="BerthException">400 for a bad name or option, 404 for an unknown driver.</exception>
+    /// <param name="driver">Null, empty or <c>local</c>; any other is a missing plugin (404), or, when a Docker v1 plugin
+    /// of that name exists, volume driver plugins not being supported (501).</param>
+    /// <exception cref="BerthException">400 for a bad name or option, 404 for an unknown driver, 501 for a volume plugin.</exception>
     public async Task<Volume> CreateAsync(string? name, string? driver, IReadOnlyDictionary<string, string>? driverOpts,
         IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
         var anonymous = string.IsNullOrEmpty(name);
         if (anonymous) name = VolumeNames.NewAnonymousName();
-        if (!string.IsNullOrEmpty(driver) && driver != VolumeNames.LocalDriver)
-            throw BerthException.NotFound($"create {name}: error looking up volume plugin {driver}: plugin \"{driver}\" not found");
+        if (!string.IsNullOrEmpty(driver) && driver != VolumeNames.LocalDriver) throw UnsupportedDriver(name!, driver);
         using var held = await changes.LockAsync(cancellationToken).ConfigureAwait(false);
         if (Find(name!) is { } existing) return existing;
         try
@@ -223,6 +230,22 @@ public sealed partial class VolumeService
     }
 
     private static BerthException NoSuchVolume(string name) => BerthException.NotFound($"get {name}: no such volume");
+
+    private BerthException UnsupportedDriver(string name, string driver)
+    {
+        string? foundAt;
+        try
+        {
+            foundAt = locateDriverPlugin(driver);
+        }
+        catch (BerthException ex)
+        {
+            foundAt = ex.Message;
+        }
+        return foundAt is null
+            ? BerthException.NotFound($"create {name}: error looking up volume plugin {driver}: plugin \"{driver}\" not found")
+            : BerthException.NotImplemented($"create {name}: volume plugin \"{driver}\" was found ({foundAt}) but Berth does not support volume driver plugins yet; only the \"{VolumeNames.LocalDriver}\" driver can create volumes");
+    }
 
     private static Dictionary<string, string> DriverAttributes() => new() { ["driver"] = VolumeNames.LocalDriver };
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Berth.Kernel.Plugins;
 using Berth.Kernel.Volumes;
 using Berth.Sdk;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,7 @@ public static class VolumeRoutes
         services.AddSingleton(sp =>
         {
             volumes.UseUsage(sp.GetRequiredService<IVolumeUsage>); // resolved per question: no cycle with a usage that needs volumes
+            if (sp.GetService<PluginManager>() is { } plugins) volumes.UseDriverPlugins(name => plugins.LocateV1Plugin(name)?.FoundAt);
             return volumes;
         });
     }

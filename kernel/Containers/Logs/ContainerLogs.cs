@@ -40,11 +40,11 @@ public sealed class ContainerLogs
     /// <summary>Each serving log plugin's capabilities: asked once per plugin process, not on every docker logs.</summary>
     private readonly ConcurrentDictionary<string, LogCapabilities> capabilities = new(StringComparer.Ordinal);
 
-    /// <summary>The log driver names plugins serve, plus <c>none</c>.</summary>
+    /// <summary>The log driver names plugins serve (Berth's, then Docker v1 plugins'), plus <c>none</c>.</summary>
     public void Validate(string driver)
     {
         if (driver == "none") return;
-        if (plugins.FindDriver(Protocols.LogDriver, driver) is null)
+        if (plugins.FindDriverId(Protocols.LogDriver, driver) is null)
             throw BerthException.Invalid($"logger: no log driver named '{driver}' is registered");
     }
 
@@ -139,7 +139,7 @@ public sealed class ContainerLogs
     private ILogDriver Driver(string name) => plugins.Client<ILogDriver>(PluginIdOf(name));
 
     private string PluginIdOf(string name) =>
-        (plugins.FindDriver(Protocols.LogDriver, name) ?? throw BerthException.Invalid($"logger: no log driver named '{name}' is registered")).Plugin.Id;
+        plugins.FindDriverId(Protocols.LogDriver, name) ?? throw BerthException.Invalid($"logger: no log driver named '{name}' is registered");
 
     private static BerthException NotReadable() => BerthException.Invalid("configured logging driver does not support reading");
 

@@ -75,9 +75,27 @@ public sealed class DriverTemplateTests
         Assert.That(serving.Stdout.Trim(), Is.EqualTo("1.1.0"));
         Assert.That((await MustAsync(daemon, "wait", writer)).Stdout.Trim(), Is.EqualTo("0"));
 
-        var logs = (await MustAsync(daemon, "logs", writer)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(logs, Is.EqualTo(Enumerable.Range(0, 3000).Select(i => $"line {i}")),
-            "every line, once and in order, across the upgrade (the ones written meanwhile waited in the FIFO)");
+        await AssertEveryLineAsync(daemon, writer, "across disable, upgrade, enable (the lines written meanwhile waited in the FIFO)");
+
+        // Berth's hot upgrade through the API, no disable: the old process stops before the new one takes the FIFOs.
+        var hot = Path.Combine(work, "acme-log-1.2");
+        CopyDirectory(next, hot);
+        await File.WriteAllTextAsync(Path.Combine(hot, "config.json"), (await File.ReadAllTextAsync(config)).Replace("\"version\": \"1.1.0\"", "\"version\": \"1.2.0\"", StringComparison.Ordinal));
+        await MustAsync(daemon, "plugin", "create", "acme/log:1.2", hot);
+        var busy = (await MustAsync(daemon, "run", "-d", "--name", "busy", "--log-driver", "acme/log:1.0", "bb:1",
+            "sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); usleep 1000; done")).Stdout.Trim();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        using (var client = daemon.Client())
+            await client.Plugin.UpgradePluginAsync("acme/log:1.0", new Docker.DotNet.Models.PluginUpgradeParameters { Remote = "acme/log:1.2", Privileges = [] });
+        Assert.That((await MustAsync(daemon, "plugin", "inspect", "acme/log:1.0", "--format", "{{.Version}} {{.Enabled}}")).Stdout.Trim(), Is.EqualTo("1.2.0 true"));
+        Assert.That((await MustAsync(daemon, "wait", busy)).Stdout.Trim(), Is.EqualTo("0"));
+        await AssertEveryLineAsync(daemon, busy, "across a hot upgrade");
+    }
+
+    private static async Task AssertEveryLineAsync(BerthdInstance daemon, string container, string when)
+    {
+        var logs = (await MustAsync(daemon, "logs", container)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(logs, Is.EqualTo(Enumerable.Range(0, 3000).Select(i => $"line {i}")), $"every line, once and in order, {when}");
     }
 
     /// <summary>What the author writes in place of the template's two TODOs: a file per container, polled to follow.</summary>

@@ -88,6 +88,18 @@ public class VolumeServiceTests
         Assert.That(ex.Message, Is.EqualTo("create data: error looking up volume plugin flocker: plugin \"flocker\" not found"));
     }
 
+    [Test]
+    public void CreateAsync_DriverIsADockerV1Plugin_NotImplementedNamingWhatIsMissing()
+    {
+        volumes.UseDriverPlugins(name => name == "flocker" ? "/run/docker/plugins/flocker.sock" : null);
+
+        var ex = Assert.ThrowsAsync<BerthException>(() => volumes.CreateAsync("data", "flocker", null, null, None));
+
+        Assert.That(ex!.Kind, Is.EqualTo(BerthErrorKind.NotImplemented));
+        Assert.That(ex.Message, Is.EqualTo("create data: volume plugin \"flocker\" was found (/run/docker/plugins/flocker.sock) but Berth does not support volume driver plugins yet; only the \"local\" driver can create volumes"));
+        Assert.That(volumes.Find("data"), Is.Null);
+    }
+
     [TestCase("foo", "1", "create data: invalid option: \"foo\"")]
     [TestCase("type", "tmpfs", "create data: missing required option: \"device\"")]
     [TestCase("size", "10m", "create data: quota size requested but no quota support")]
