@@ -55,6 +55,13 @@ public sealed class DriverTemplateTests
         await using var daemon = await BerthdInstance.StartAsync();
         await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
         await MustAsync(daemon, "plugin", "create", "acme/log:1.0", package);
+        var major = Path.Combine(work, "acme-log-2.0");
+        CopyDirectory(package, major);
+        var majorConfig = Path.Combine(major, "config.json");
+        await File.WriteAllTextAsync(majorConfig, (await File.ReadAllTextAsync(majorConfig)).Replace("berth.logdriver/1.0", "berth.logdriver/2.0", StringComparison.Ordinal));
+        var refused = await daemon.DockerAsync("plugin", "create", "acme/log:2.0", major);
+        Assert.That(refused.ExitCode, Is.Not.Zero, "a driver speaking a major this berthd does not speak is refused");
+        Assert.That(refused.Stderr, Does.Contain("logdriver/2.0").And.Contain("speaks logdriver/1"), "naming both versions");
         await MustAsync(daemon, "plugin", "enable", "acme/log:1.0");
         var hello = await MustAsync(daemon, "run", "--name", "hello", "--log-driver", "acme/log:1.0", "bb:1", "echo", "hi from acme");
         Assert.That(hello.Stdout.Trim(), Is.EqualTo("hi from acme"));
