@@ -12,6 +12,7 @@ internal sealed class LogEntryStream : Stream
     private readonly CancellationTokenSource stop;
     private readonly IAsyncEnumerator<LogEntry> entries;
     private readonly ArrayBufferWriter<byte> frame = new();
+    private Task filling = Task.CompletedTask;
     private int offset;
     private bool ended;
 
@@ -30,7 +31,10 @@ internal sealed class LogEntryStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (offset == frame.WrittenCount && !ended)
-            await FillAsync().ConfigureAwait(false);
+        {
+            filling = FillAsync();
+            await filling.ConfigureAwait(false);
+        }
         var available = frame.WrittenCount - offset;
         if (available == 0)
             return 0;
@@ -53,9 +57,11 @@ internal sealed class LogEntryStream : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    /// <remarks>The reader may go away while a read waits for the next entry: that read ends first (cancelled), then the sequence is disposed.</remarks>
     public override async ValueTask DisposeAsync()
     {
         await stop.CancelAsync().ConfigureAwait(false);
+        await filling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await entries.DisposeAsync().ConfigureAwait(false);
         stop.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);

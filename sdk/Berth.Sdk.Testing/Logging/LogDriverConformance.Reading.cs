@@ -92,8 +92,13 @@ public abstract partial class LogDriverConformance
         var (pipe, info) = NewContainer();
         await Driver.StartLoggingAsync(pipe.Path, info, Cancellation).ConfigureAwait(false);
         var stream = await OpenFollowingAsync(info, Cancellation).ConfigureAwait(false);
+        var pending = stream.ReadAsync(new byte[4096], Cancellation).AsTask();
+        await Task.Delay(100, Cancellation).ConfigureAwait(false);
 
-        await stream.DisposeAsync().ConfigureAwait(false);
+        Assert.That(async () => await stream.DisposeAsync().ConfigureAwait(false), Throws.Nothing,
+            "the reader may go away while a read waits for the next entry");
+        Assert.That(await Task.WhenAny(pending, Task.Delay(Patience, Cancellation)).ConfigureAwait(false), Is.SameAs(pending),
+            "the read that was waiting ends (with 0 bytes or an error) once its stream is disposed");
         await pipe.WriteLinesAsync(Lines("after", 0, 5), BaseTimeNano, cancellationToken: Cancellation).ConfigureAwait(false);
         var stop = StopDriverAsync();
 
