@@ -102,6 +102,12 @@ function Invoke-Pack {
         & dotnet pack (Join-Path $Root $project) -c $Configuration -o $Packages -nologo -v quiet
     }
     $version = (& dotnet msbuild (Join-Path $Root 'sdk/Berth.Sdk/Berth.Sdk.csproj') -getProperty:Version).Trim()
+    # Every pack rebuilds the same version: drop what an earlier restore cached, so projects restore what was just packed.
+    $cache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    foreach ($project in $SdkProjects) {
+        $id = [IO.Path]::GetFileNameWithoutExtension($project).ToLowerInvariant()
+        Remove-Item -Recurse -Force (Join-Path $cache "$id/$version") -ErrorAction SilentlyContinue
+    }
     Step "pack the dotnet new template (SDK $version)"
     $staging = Join-Path $Artifacts 'template-staging'
     if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Berth.Sdk;
 using Berth.Sdk.Logging;
 using Berth.Sdk.Logs;
@@ -8,7 +10,8 @@ namespace Berth.Driver;
 
 /// <summary>
 /// The log driver. <see cref="FifoLogDriver"/> reads each container's output from berthd and calls
-/// <see cref="WriteAsync"/> once per entry, in order; <see cref="ReadAsync"/> serves <c>docker logs</c>.
+/// <see cref="WriteAsync"/> once per entry, in order; <see cref="ReadAsync"/> serves <c>docker logs</c>. The FIFO
+/// plumbing, draining at stop and idempotent start/stop are the base class's.
 /// Keep state under <see cref="PluginContext.Root"/>: berthd may restart or upgrade the plugin at any time and then
 /// calls StartLogging again for every running container.
 /// </summary>
@@ -27,21 +30,48 @@ public sealed class Driver(PluginContext context) : FifoLogDriver
             throw BerthException.Invalid($"unknown log opt '{option}' for {context.Name} log driver");
     }
 
+    // The two methods below are yours: as generated they keep each container's log in a text file under the
+    // plugin's root (a line per entry: time, stream, base64 of the bytes), which passes the conformance kit. Replace
+    // them with your store (a database, a remote service, syslog…) and run `dotnet test` again.
+
     /// <summary>Stores one entry (<see cref="LogEntry.Line"/> holds the bytes, without the newline) of the container's output.</summary>
-    protected override ValueTask WriteAsync(LogInfo container, LogEntry entry, CancellationToken cancellationToken)
-    {
-        // TODO: store the entry, e.g. append it to a file under root named after container.ContainerId.
-        throw new NotImplementedException();
-    }
+    protected override async ValueTask WriteAsync(LogInfo container, LogEntry entry, CancellationToken cancellationToken) =>
+        await File.AppendAllTextAsync(PathOf(container), $"{entry.TimeNano} {entry.Source} {Convert.ToBase64String(entry.Line.Span)}\n", cancellationToken);
 
     /// <summary>
     /// The stored entries of the container, the last <see cref="ReadConfig.Tail"/> of them when it is not -1; with
     /// <see cref="ReadConfig.Follow"/>, go on with new ones until <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    protected override IAsyncEnumerable<LogEntry> ReadAsync(LogInfo container, ReadConfig config, CancellationToken cancellationToken)
+    protected override async IAsyncEnumerable<LogEntry> ReadAsync(LogInfo container, ReadConfig config, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // TODO: read back what WriteAsync stored (an async iterator: `async IAsyncEnumerable<LogEntry>` with
-        // [EnumeratorCancellation] on the token).
-        throw new NotImplementedException();
+        var lines = await LinesAsync(container, cancellationToken);
+        var first = config.Tail >= 0 ? Math.Max(0, lines.Length - config.Tail) : 0;
+        foreach (var line in lines[first..])
+            yield return Parse(line);
+        for (var seen = lines.Length; config.Follow; seen = lines.Length)
+        {
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+            lines = await LinesAsync(container, cancellationToken);
+            foreach (var line in lines[seen..])
+                yield return Parse(line);
+        }
+    }
+
+    private string PathOf(LogInfo container) => Path.Combine(root, container.ContainerId + ".log");
+
+    private async Task<string[]> LinesAsync(LogInfo container, CancellationToken cancellationToken) =>
+        File.Exists(PathOf(container)) ? await File.ReadAllLinesAsync(PathOf(container), cancellationToken) : [];
+
+    private static LogEntry Parse(string line)
+    {
+        var parts = line.Split(' ');
+        return new LogEntry(parts[1], long.Parse(parts[0], CultureInfo.InvariantCulture), Convert.FromBase64String(parts[2]), Partial: false);
     }
 }
