@@ -49,18 +49,20 @@ public abstract class FifoLogDriver : ILogDriver, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(info);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         ValidateOptions(info);
-        LogSession? ended;
+        LogSession? ended = null;
+        // Checked and replaced in one step: a replayed StartLogging racing the first must not make two readers.
         lock (gate)
         {
-            if (sessions.TryGetValue(file, out ended) && ended.IsRunning)
-                return;
-            sessions.Remove(file);
+            if (sessions.TryGetValue(file, out var existing))
+            {
+                if (existing.IsRunning)
+                    return;
+                ended = existing;
+            }
+            sessions[file] = new LogSession(file, info, LogFifoReader.Open(file), entry => WriteAsync(info, entry, CancellationToken.None), Log);
         }
         if (ended is not null)
             await EndAsync(ended, drain: false).ConfigureAwait(false);
-        var fifo = LogFifoReader.Open(file);
-        lock (gate)
-            sessions[file] = new LogSession(file, info, fifo, entry => WriteAsync(info, entry, CancellationToken.None), Log);
     }
 
     public async Task StopLoggingAsync(string file, CancellationToken cancellationToken)
