@@ -78,28 +78,12 @@ internal sealed class LogSession
         using var patience = new CancellationTokenSource(FrameCompletionWait);
         try
         {
-            if (filled < LogEntryCodec.HeaderLength)
-                await ReadExactlyAsync(LogEntryCodec.HeaderLength - filled, patience.Token).ConfigureAwait(false);
-            LogEntryCodec.TryDecode(buffer.AsSpan(0, filled), out _, out var needed);
-            if (needed > buffer.Length)
-                Array.Resize(ref buffer, needed);
-            await ReadExactlyAsync(needed - filled, patience.Token).ConfigureAwait(false);
+            (buffer, filled) = await fifo.ReadRestOfFrameAsync(buffer, filled, patience.Token).ConfigureAwait(false);
             await ConsumeAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             await log.WriteLineAsync($"{Path}: the rest of a log entry did not come within {FrameCompletionWait.TotalSeconds:0} s; its {filled} bytes are dropped").ConfigureAwait(false);
-        }
-    }
-
-    private async Task ReadExactlyAsync(int count, CancellationToken cancellationToken)
-    {
-        for (var end = filled + count; filled < end;)
-        {
-            var read = await fifo.ReadAsync(buffer.AsMemory(filled, end - filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-                throw new IOException("the log FIFO was closed inside a log entry");
-            filled += read;
         }
     }
 

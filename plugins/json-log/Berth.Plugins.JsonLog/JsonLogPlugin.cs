@@ -3,6 +3,7 @@ using Berth.Plugins.JsonLog.Reading;
 using Berth.Plugins.JsonLog.Writing;
 using Berth.Sdk;
 using Berth.Sdk.Logging;
+using Berth.Sdk.Logs;
 
 [assembly: BerthPlugin(typeof(Berth.Plugins.JsonLog.JsonLogPlugin))]
 
@@ -45,7 +46,7 @@ public sealed class JsonLogPlugin : ILogDriver, IAsyncDisposable
         if (ended is not null) await StopSessionAsync(ended).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var fifo = FifoReader.Open(file);
+        var fifo = LogFifoReader.Open(file);
         var hub = hubs.Acquire(info.LogPath);
         RotatingLogFile log;
         ReplayFilter replay;

@@ -5,44 +5,17 @@ using Microsoft.Win32.SafeHandles;
 namespace Berth.Plugins.JsonLog.Native;
 
 /// <summary>
-/// The few libc calls .NET does not expose: a non-blocking open (a FIFO without a writer must not hang us) and statx,
-/// whose layout is the same on every architecture, for a file's type and identity.
+/// The libc call .NET does not expose: statx, whose layout is the same on every architecture, for a file's identity.
 /// </summary>
 internal static class LibC
 {
-    public const int OpenReadOnly = 0;
-    public const int OpenNonBlocking = 0x800;
-    public const int OpenCloseOnExec = 0x80000;
-    public const int Enoent = 2;
-
     private const int AtFdCwd = -100;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxBasicStats = 0x7ff;
     private const int StatxSize = 256;
-    private const int TypeMask = 0xF000;
-
-    public const int TypeFifo = 0x1000;
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static extern int Statx(int dirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
-
-    /// <summary>The file type bits of <paramref name="path"/> (following symlinks), or the errno.</summary>
-    public static bool TryGetType(string path, out int type, out int errno)
-    {
-        var buffer = new byte[StatxSize];
-        if (Statx(AtFdCwd, path, 0, StatxBasicStats, buffer) != 0)
-        {
-            type = 0;
-            errno = Marshal.GetLastPInvokeError();
-            return false;
-        }
-        type = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(28)) & TypeMask;
-        errno = 0;
-        return true;
-    }
 
     /// <summary>Device and inode of <paramref name="path"/>; null when it does not exist.</summary>
     public static FileIdentity? Identity(string path) => Identity(AtFdCwd, path, 0);
@@ -73,8 +46,6 @@ internal static class LibC
             BinaryPrimitives.ReadUInt32LittleEndian(span[140..]),
             BinaryPrimitives.ReadUInt64LittleEndian(span[32..]));
     }
-
-    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }
 
 /// <summary>Which file a path or handle is: a rename keeps it, a new file at the same path changes it.</summary>

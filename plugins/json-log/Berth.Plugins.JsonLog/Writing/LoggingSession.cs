@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Berth.Sdk.Logging;
+using Berth.Sdk.Logs;
 
 namespace Berth.Plugins.JsonLog.Writing;
 
@@ -13,7 +14,7 @@ internal sealed class LoggingSession
     private const int ReadSize = 1 << 18;
     private static readonly TimeSpan FrameCompletionWait = TimeSpan.FromSeconds(2);
 
-    private readonly FifoReader fifo;
+    private readonly LogFifoReader fifo;
     private readonly RotatingLogFile file;
     private readonly LogFileHub hub;
     private readonly ReplayFilter replay;
@@ -23,7 +24,7 @@ internal sealed class LoggingSession
     private int filled;
     private bool broken;
 
-    public LoggingSession(string fifoPath, FifoReader fifo, RotatingLogFile file, LogFileHub hub, ReplayFilter replay)
+    public LoggingSession(string fifoPath, LogFifoReader fifo, RotatingLogFile file, LogFileHub hub, ReplayFilter replay)
     {
         FifoPath = fifoPath;
         this.fifo = fifo;
@@ -79,25 +80,12 @@ internal sealed class LoggingSession
         using var patience = new CancellationTokenSource(FrameCompletionWait);
         try
         {
-            if (filled < LogEntryCodec.HeaderLength) await ReadExactlyAsync(LogEntryCodec.HeaderLength - filled, patience.Token).ConfigureAwait(false);
-            LogEntryCodec.TryDecode(buffer.AsSpan(0, filled), out _, out var needed);
-            if (needed > buffer.Length) Array.Resize(ref buffer, needed);
-            await ReadExactlyAsync(needed - filled, patience.Token).ConfigureAwait(false);
+            (buffer, filled) = await fifo.ReadRestOfFrameAsync(buffer, filled, patience.Token).ConfigureAwait(false);
             await ConsumeAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             PluginLog.Warning($"{FifoPath}: dropped {filled} bytes of an incomplete log entry");
-        }
-    }
-
-    private async Task ReadExactlyAsync(int count, CancellationToken cancellationToken)
-    {
-        for (var end = filled + count; filled < end;)
-        {
-            var read = await fifo.ReadAsync(buffer.AsMemory(filled, end - filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0) throw new IOException("the log FIFO was closed inside a log entry");
-            filled += read;
         }
     }
 
