@@ -119,9 +119,10 @@ function Invoke-Pack {
     Write-Host "packages: $Packages  (dotnet new install $Packages/Berth.Templates.$version.nupkg)"
 }
 
-# What berthd needs at run time to run containers: the OCI runtime and conmon, the per-container monitor.
+# What berthd needs at run time to run containers: the OCI runtime, conmon (the per-container monitor) and iptables
+# (the bridge driver's NAT and isolation rules).
 function Install-RuntimePackages {
-    Install-DebianPackages @{ runc = 'runc'; conmon = 'conmon' }
+    Install-DebianPackages @{ runc = 'runc'; conmon = 'conmon'; iptables = 'iptables' }
 }
 
 function Invoke-Publish {
@@ -179,6 +180,15 @@ function Invoke-Test {
             --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' --results-directory $results
         if ($LASTEXITCODE -ne 0) { $failedRuns++ }
     }
+    # The example drivers build from the packed SDK alone, as a driver outside this repository does, and run the kit.
+    $examples = @(Get-ChildItem (Join-Path $Root 'sdk/examples') -Filter '*.slnx' -Recurse)
+    foreach ($example in $examples) {
+        $name = $example.BaseName
+        Step "test example $name (against the packed SDK)"
+        & dotnet test $example.FullName -c $Configuration --nologo `
+            --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' --results-directory $results
+        if ($LASTEXITCODE -ne 0) { $failedRuns++ }
+    }
     # One closing line over every suite, counted from the TRX files.
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem $results -Filter '*.trx' -ErrorAction SilentlyContinue) {
@@ -188,7 +198,8 @@ function Invoke-Test {
         $skipped += [int]$counters.notExecuted
     }
     $ranSuites = @(Get-ChildItem $results -Filter '*.trx' -ErrorAction SilentlyContinue).Count
-    if ($ranSuites -lt $TestProjects.Count) { $failed += $TestProjects.Count - $ranSuites }
+    $expectedSuites = $TestProjects.Count + $examples.Count
+    if ($ranSuites -lt $expectedSuites) { $failed += $expectedSuites - $ranSuites }
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $failedRuns -gt 0 -or $passed -eq 0) { exit 1 }
 }

@@ -15,11 +15,31 @@ internal sealed class LayerTreeTar(PaxTarOutput tar, WhiteoutFormat whiteouts)
     /// <summary>Writes <paramref name="path"/> itself as <paramref name="entry"/>, then (for a directory) what it holds below it.</summary>
     public async Task WriteTreeAsync(string path, string entry, CancellationToken cancellationToken)
     {
+        var stat = await WriteEntryAsync(path, entry, cancellationToken).ConfigureAwait(false);
+        if (stat.IsDirectory) await WriteChildrenAsync(path, entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="path"/> alone as <paramref name="entry"/> (a directory without what it holds); returns its lstat.</summary>
+    public async Task<Posix.FileStat> WriteEntryAsync(string path, string entry, CancellationToken cancellationToken)
+    {
         var stat = Posix.LStat(path);
         var slash = entry.LastIndexOf('/');
         var parent = slash < 0 ? "" : entry[..slash];
         await WriteEntryAsync(path, parent, entry[(slash + 1)..], entry, stat, cancellationToken).ConfigureAwait(false);
-        if (stat.IsDirectory) await WriteChildrenAsync(path, entry, cancellationToken).ConfigureAwait(false);
+        return stat;
+    }
+
+    /// <summary>
+    /// Writes the whiteout of <paramref name="entry"/> (<c>.wh.&lt;name&gt;</c> beside it), owned by root and timed like
+    /// <paramref name="directory"/>, the directory that held the deleted name.
+    /// </summary>
+    public async Task WriteDeletionAsync(string entry, string directory, CancellationToken cancellationToken)
+    {
+        var holder = Posix.LStat(directory);
+        var slash = entry.LastIndexOf('/');
+        var parent = slash < 0 ? "" : entry[..slash];
+        var marker = Marker(LayerEntryPath.Join(parent, Whiteouts.Prefix + entry[(slash + 1)..]), holder, mode: 0) with { Uid = 0, Gid = 0 };
+        await tar.WriteHeaderAsync(marker, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task WriteChildrenAsync(string directory, string relative, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Berth.Integration.Tests.Fixtures;
+using static Berth.Integration.Tests.Sdk.SdkTools;
 
 namespace Berth.Integration.Tests.Sdk;
 
@@ -12,16 +13,11 @@ namespace Berth.Integration.Tests.Sdk;
 [TestFixture]
 public sealed class DriverTemplateTests
 {
-    private static readonly string Packages = Path.Combine(RepoPaths.Root, "artifacts", "packages");
-    private static readonly TimeSpan DotnetTimeout = TimeSpan.FromMinutes(5);
-
     private string work = "";
 
     [SetUp]
     public void CreateWorkDirectory()
     {
-        if (!File.Exists(Path.Combine(Packages, "Berth.Templates.1.1.0.nupkg")))
-            Assert.Fail($"no SDK packages in {Packages}: run `dotnet pwsh ./build.ps1 pack` first");
         work = Directory.CreateTempSubdirectory("berth-driver-template-").FullName;
     }
 
@@ -33,7 +29,7 @@ public sealed class DriverTemplateTests
     {
         var hive = Path.Combine(work, "template-hive");
         var project = Path.Combine(work, "Acme.Log");
-        await DotnetAsync("new", "install", Path.Combine(Packages, "Berth.Templates.1.1.0.nupkg"), "--debug:custom-hive", hive);
+        await DotnetAsync("new", "install", TemplatePackage(), "--debug:custom-hive", hive);
         await DotnetAsync("new", "berth-driver", "--kind", "logdriver", "-n", "Acme.Log", "-o", project, "--debug:custom-hive", hive);
 
         var test = await DotnetAsync("test", project);
@@ -94,28 +90,5 @@ public sealed class DriverTemplateTests
     {
         var logs = (await MustAsync(daemon, "logs", container)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(logs, Is.EqualTo(Enumerable.Range(0, 3000).Select(i => $"line {i}")), $"every line, once and in order, {when}");
-    }
-
-    private static async Task<CommandResult> DotnetAsync(params string[] args)
-    {
-        var result = await Processes.RunAsync("dotnet", args, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" }, DotnetTimeout);
-        Assert.That(result.ExitCode, Is.Zero, $"dotnet {string.Join(' ', args)}: {result}");
-        return result;
-    }
-
-    private static async Task<CommandResult> MustAsync(BerthdInstance daemon, params string[] args)
-    {
-        var result = await daemon.DockerAsync(args);
-        Assert.That(result.ExitCode, Is.Zero, $"docker {string.Join(' ', args)}: {result}");
-        return result;
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 }
