@@ -86,6 +86,54 @@ public sealed class DriverTemplateTests
         await AssertEveryLineAsync(daemon, busy, "across a hot upgrade");
     }
 
+    /// <summary>
+    /// SDK 1.x → kernel 1.y: a driver compiled against an earlier minor of the SDK (packed here as 1.0.0 into a feed of
+    /// its own) runs on this berthd, whose plugin host carries the current SDK. The assembly version stays at the major,
+    /// so the driver's reference binds to the host's Berth.Sdk.
+    /// </summary>
+    [Test]
+    public async Task NewLogDriver_BuiltAgainstAnEarlierSdkMinor_RunsOnThisKernel()
+    {
+        const string Earlier = "1.0.0";
+        var feed = Path.Combine(work, "feed-" + Earlier);
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages ? packages : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string[] ids = ["Berth.Sdk", "Berth.Sdk.Logs"];
+        try
+        {
+            foreach (var id in ids)
+            {
+                DeleteIfExists(Path.Combine(cache, id.ToLowerInvariant(), Earlier));
+                await DotnetAsync("pack", Path.Combine(RepoPaths.Root, "sdk", id, id + ".csproj"), "-c", "Release", "-o", feed, $"-p:Version={Earlier}", "--artifacts-path", Path.Combine(work, "pack-" + id));
+            }
+            var hive = Path.Combine(work, "template-hive");
+            var project = Path.Combine(work, "Acme.Old");
+            await DotnetAsync("new", "install", TemplatePackage(), "--debug:custom-hive", hive);
+            await DotnetAsync("new", "berth-driver", "--kind", "logdriver", "-n", "Acme.Old", "-o", project, "--sdkVersion", Earlier, "--sdkFeed", feed, "--debug:custom-hive", hive);
+            var driver = Path.Combine(project, "src", "Acme.Old");
+            await DotnetAsync("build", Path.Combine(driver, "Acme.Old.csproj"), "-t:PackPlugin", "-c", "Release");
+            var assets = await File.ReadAllTextAsync(Path.Combine(driver, "obj", "project.assets.json"));
+            Assert.That(assets, Does.Contain($"\"Berth.Sdk/{Earlier}\"").And.Not.Contain("\"Berth.Sdk/1.2"), $"the driver was built against SDK {Earlier}");
+
+            await using var daemon = await BerthdInstance.StartAsync();
+            await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
+            await MustAsync(daemon, "plugin", "create", "acme/old:1.0", Path.Combine(driver, "bin", "plugin"));
+            await MustAsync(daemon, "plugin", "enable", "acme/old:1.0");
+            await MustAsync(daemon, "run", "--name", "old", "--log-driver", "acme/old:1.0", "bb:1", "echo", "built against an earlier SDK");
+
+            Assert.That((await MustAsync(daemon, "logs", "old")).Stdout.Trim(), Is.EqualTo("built against an earlier SDK"));
+        }
+        finally
+        {
+            foreach (var id in ids)
+                DeleteIfExists(Path.Combine(cache, id.ToLowerInvariant(), Earlier));
+        }
+    }
+
+    private static void DeleteIfExists(string directory)
+    {
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
     private static async Task AssertEveryLineAsync(BerthdInstance daemon, string container, string when)
     {
         var logs = (await MustAsync(daemon, "logs", container)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
