@@ -166,11 +166,15 @@ public sealed partial class PluginManager(
         throw BerthException.NotFound($"plugin \"{nameOrId}\" not found");
     }
 
-    /// <summary>The enabled plugin serving driver <paramref name="driverName"/> of a kind.</summary>
+    /// <summary>
+    /// The plugin serving driver <paramref name="driverName"/> of a kind: an enabled one before a disabled one (a plugin
+    /// staged for an upgrade may carry the same alias), else the first by name.
+    /// </summary>
     public PluginEntry? FindDriver(ProtocolId kind, string driverName)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        return List().FirstOrDefault(e => e.Implements(kind.Kind) && e.AnswersTo(driverName));
+        var matches = List().Where(e => e.Implements(kind.Kind) && e.AnswersTo(driverName)).ToList();
+        return matches.FirstOrDefault(e => e.Plugin.Enabled) ?? matches.FirstOrDefault();
     }
 
     /// <exception cref="ConfigException">No installed plugin provides the driver; the message lists those that do.</exception>

@@ -64,10 +64,12 @@ public interface IClusterBackend
     /// Manager side of <c>docker service logs</c>: the logs of tasks wherever they ran, gathered from each node's agent
     /// (swarmkit's log broker), as <see cref="TaskLogCodec"/> records. Without <see cref="ReadConfig.Follow"/> the
     /// stream ends once every node answered, or after a bounded wait with a warning record naming those that did not.
-    /// Disposing the stream ends the subscription on every node. Added in cluster/1.1.
+    /// Disposing the stream ends the subscription on every node. Added in cluster/1.1: the default body keeps a backend
+    /// built against cluster/1.0 loadable (it answers NotImplemented, which berthd turns into a 501).
     /// </summary>
     [Idempotent]
-    Task<Stream> ReadTaskLogsAsync(TaskLogsRequest request, CancellationToken cancellationToken);
+    Task<Stream> ReadTaskLogsAsync(TaskLogsRequest request, CancellationToken cancellationToken) =>
+        throw BerthException.NotImplemented("this cluster backend speaks cluster/1.0: service and task logs need cluster/1.1");
 }
 
 /// <param name="TaskIds">The tasks whose containers' logs are wanted.</param>

@@ -62,6 +62,8 @@ public sealed class ExampleDriversTests
         {
             await MustAsync(first, "plugin", "create", "vfs", package);
             await MustAsync(first, "plugin", "enable", "vfs");
+            // A copy staged for an upgrade answers to the same alias and sorts first; the enabled plugin must win.
+            await MustAsync(first, "plugin", "create", "staged/vfs:next", package);
             var config = Path.Combine(first.Root, "daemon.json");
             await File.WriteAllTextAsync(config, """{ "storage-driver": "vfs" }""");
             daemon = await first.RestartAsync("--config-file", config);
