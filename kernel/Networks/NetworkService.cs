@@ -175,7 +175,9 @@ public sealed partial class NetworkService
         var v6 = config.Subnet?.Contains(':', StringComparison.Ordinal) ?? false;
         if (!string.IsNullOrEmpty(config.Gateway) && string.IsNullOrEmpty(config.Subnet))
             throw BerthException.Invalid("auxiliary addresses and gateway require a subnet");
-        var pool = await ipam.RequestPoolAsync(new RequestPoolRequest(LocalAddressSpace, NullIfEmpty(config.Subnet), NullIfEmpty(config.IPRange), options, v6), cancellationToken).ConfigureAwait(false);
+        // As libnetwork: the pool comes from the driver's own local address space (the default driver's is LocalDefault).
+        var space = (await ipam.GetDefaultAddressSpacesAsync(cancellationToken).ConfigureAwait(false)).LocalDefaultAddressSpace;
+        var pool = await ipam.RequestPoolAsync(new RequestPoolRequest(space, NullIfEmpty(config.Subnet), NullIfEmpty(config.IPRange), options, v6), cancellationToken).ConfigureAwait(false);
         try
         {
             var gateway = await ipam.RequestAddressAsync(

@@ -87,6 +87,50 @@ public sealed class DriverTemplateTests
     }
 
     /// <summary>
+    /// The other kinds the template makes: as generated each passes its conformance kit, packs, installs and serves —
+    /// the IPAM driver hands a container its address, the graph driver becomes the daemon's storage driver.
+    /// </summary>
+    [TestCase("ipam")]
+    [TestCase("graphdriver")]
+    public async Task NewDriver_OtherKind_PassesItsKitAndServesContainers(string kind)
+    {
+        var hive = Path.Combine(work, "template-hive");
+        var project = Path.Combine(work, "Acme.Driver");
+        await DotnetAsync("new", "install", TemplatePackage(), "--debug:custom-hive", hive);
+        await DotnetAsync("new", "berth-driver", "--kind", kind, "-n", "Acme.Driver", "-o", project, "--debug:custom-hive", hive);
+        var test = await DotnetAsync("test", project);
+        Assert.That(test.Stdout, Does.Match(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+[1-9]\d"), "the conformance kit ran and passed");
+        Assert.That(test.Stdout, Does.Not.Contain("warning"), "the generated project builds without warnings");
+        var package = await PackPluginAsync(Path.Combine(project, "src", "Acme.Driver", "Acme.Driver.csproj"), Path.Combine(work, "package"));
+
+        var daemon = await BerthdInstance.StartAsync();
+        try
+        {
+            await MustAsync(daemon, "plugin", "create", "acme/driver:1.0", package);
+            await MustAsync(daemon, "plugin", "enable", "acme/driver:1.0");
+            if (kind == "graphdriver") daemon = await daemon.RestartAsync("--storage-driver", "acme/driver:1.0");
+            await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
+            if (kind == "ipam")
+            {
+                await MustAsync(daemon, "network", "create", "--ipam-driver", "acme/driver:1.0", "acme-net");
+                var address = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "ip", "-4", "-o", "addr", "show", "eth0");
+                Assert.That(address.Stdout, Does.Contain("inet 10.210.0.2/24"), "the first /24 of the driver's range; .1 went to the gateway");
+                await MustAsync(daemon, "network", "rm", "acme-net");
+            }
+            else
+            {
+                Assert.That((await MustAsync(daemon, "info", "--format", "{{.Driver}}")).Stdout.Trim(), Is.EqualTo("acme/driver:1.0"));
+                var run = await MustAsync(daemon, "run", "--rm", "bb:1", "sh", "-c", "echo on-acme > /f && cat /f");
+                Assert.That(run.Stdout.Trim(), Is.EqualTo("on-acme"));
+            }
+        }
+        finally
+        {
+            await daemon.DisposeAsync();
+        }
+    }
+
+    /// <summary>
     /// SDK 1.x → kernel 1.y: a driver compiled against an earlier minor of the SDK (packed here as 1.0.0 into a feed of
     /// its own) runs on this berthd, whose plugin host carries the current SDK. The assembly version stays at the major,
     /// so the driver's reference binds to the host's Berth.Sdk.

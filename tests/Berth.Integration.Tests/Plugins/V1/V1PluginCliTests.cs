@@ -126,7 +126,8 @@ public sealed class V1PluginCliTests
 
             Assert.That(run.ExitCode, Is.Zero, run.ToString());
             Assert.That(run.Stdout, Does.Contain("inet 10.231.92.2/24"));
-            Assert.That(plugin.Calls.Any(c => c.Method == "IpamDriver.RequestPool" && c.Body.Contains("10.231.92.0/24", StringComparison.Ordinal)));
+            Assert.That(plugin.Calls.Any(c => c.Method == "IpamDriver.RequestPool" && c.Body.Contains("10.231.92.0/24", StringComparison.Ordinal) && c.Body.Contains("\"v1local\"", StringComparison.Ordinal)),
+                "RequestPool names the plugin's own local address space (GetDefaultAddressSpaces), as libnetwork does");
         }
         finally
         {

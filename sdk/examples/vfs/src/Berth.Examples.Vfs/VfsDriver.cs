@@ -4,6 +4,8 @@ using Berth.Sdk;
 using Berth.Sdk.GraphDriver;
 using Berth.Sdk.Storage;
 
+// Berth.Sdk.Storage makes Linux system calls: so does this driver.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [assembly: BerthPlugin(typeof(Berth.Examples.Vfs.VfsDriver))]
 
 namespace Berth.Examples.Vfs;

@@ -1,0 +1,134 @@
+using System.IO.Pipelines;
+using Berth.Sdk;
+using Berth.Sdk.GraphDriver;
+using Berth.Sdk.Storage;
+
+// Berth.Sdk.Storage makes Linux system calls: so does this driver.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[assembly: BerthPlugin(typeof(Berth.Driver.Driver))]
+
+namespace Berth.Driver;
+
+/// <summary>
+/// The graph driver. As generated it keeps every layer as a full copy of its parent under the home berthd names in
+/// Init (<c>&lt;data-root&gt;/&lt;driver name&gt;</c>) — works on any file system and passes the conformance kit — and
+/// leaves the tar work to Berth.Sdk.Storage (<see cref="LayerTarApplier"/>, <see cref="CopyLayers"/>). Replace the
+/// copies with your storage (snapshots of a copy-on-write file system, a block device per layer…) and run
+/// `dotnet test` again. sdk/examples/vfs in the Berth repository is a fuller version (crash-safe creates and removes).
+/// </summary>
+public sealed class Driver(PluginContext context) : IGraphDriver
+{
+    private string home = Path.Combine(context.Root, "layers");
+
+    /// <summary>
+    /// berthd sends Init once per daemon start. A plugin process restarted meanwhile is not sent it again, so a driver
+    /// whose home is not its own root must remember it (see sdk/examples/vfs).
+    /// </summary>
+    public Task InitAsync(GraphDriverInitRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Opts.Count > 0) throw BerthException.Invalid($"{context.Name}: unknown storage option(s): {string.Join(", ", request.Opts)}");
+        if (!string.IsNullOrEmpty(request.Home)) home = request.Home;
+        Directory.CreateDirectory(home);
+        return Task.CompletedTask;
+    }
+
+    public Task<GraphDriverCapabilities> CapabilitiesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new GraphDriverCapabilities(ReproducesExactDiffs: false));
+
+    /// <summary>What <c>docker info</c> shows under the storage driver.</summary>
+    public Task<IReadOnlyList<IReadOnlyList<string>>> StatusAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>([["Home", home]]);
+
+    public async Task CreateAsync(GraphDriverCreateRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.StorageOpt is { Count: > 0 }) throw BerthException.Invalid($"{context.Name}: --storage-opt is not supported");
+        var parent = string.IsNullOrEmpty(request.Parent) ? null : Require(request.Parent);
+        if (Directory.Exists(PathOf(request.Id))) throw BerthException.Conflict($"layer {request.Id} already exists");
+        var layer = Directory.CreateDirectory(PathOf(request.Id)).FullName;
+        try
+        {
+            if (parent is not null) await CopyLayers.CopyTreeAsync(parent, layer, cancellationToken);
+        }
+        catch
+        {
+            Directory.Delete(layer, recursive: true);
+            throw;
+        }
+    }
+
+    public Task CreateReadWriteAsync(GraphDriverCreateRequest request, CancellationToken cancellationToken) =>
+        CreateAsync(request, cancellationToken);
+
+    /// <summary>Idempotent: berthd repeats a removal a crash interrupted.</summary>
+    public Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(PathOf(id))) Directory.Delete(PathOf(id), recursive: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The directory holding the layer's root file system (a copy needs no mount).</summary>
+    public Task<string> GetAsync(string id, string? mountLabel, CancellationToken cancellationToken) => Task.FromResult(Require(id));
+
+    public Task PutAsync(string id, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> ExistsAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Directory.Exists(PathOf(id)));
+
+    public Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["Dir"] = Require(id) });
+
+    public Task CleanupAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The layer tar of what differs from the parent, streamed while it is written.</summary>
+    public Task<Stream> DiffAsync(string id, string? parent, CancellationToken cancellationToken)
+    {
+        var (layer, below) = (Require(id), ParentOf(parent));
+        var pipe = new Pipe();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using (var stream = pipe.Writer.AsStream(leaveOpen: true))
+                    await CopyLayers.WriteDiffAsync(layer, CopyLayers.Changes(layer, below), stream, CancellationToken.None);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception ex)
+            {
+                await pipe.Writer.CompleteAsync(ex); // the reader sees the failure, not a short tar
+            }
+        }, CancellationToken.None);
+        return Task.FromResult(pipe.Reader.AsStream());
+    }
+
+    public Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken) =>
+        Task.FromResult(CopyLayers.Changes(Require(id), ParentOf(parent)));
+
+    public async Task<long> ApplyDiffAsync(string id, string? parent, Stream diff, CancellationToken cancellationToken) =>
+        (await LayerTarApplier.ApplyAsync(diff, Require(id), WhiteoutFormat.Delete, cancellationToken)).Size;
+
+    public async Task<LayerDigest> ApplyDiffFromFileAsync(string id, string? parent, string path, CancellationToken cancellationToken)
+    {
+        var layer = Require(id);
+        if (!File.Exists(path)) throw BerthException.NotFound($"layer blob {path} does not exist");
+        await using var blob = File.OpenRead(path);
+        return await LayerTarApplier.ApplyAsync(blob, layer, WhiteoutFormat.Delete, cancellationToken);
+    }
+
+    public Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken)
+    {
+        var layer = Require(id);
+        var added = CopyLayers.Changes(layer, ParentOf(parent)).Where(c => c.Kind != ChangeKind.Delete)
+            .Select(c => new FileInfo(layer + c.Path)).Where(f => f.Exists && f.LinkTarget is null);
+        return Task.FromResult(added.Sum(f => f.Length));
+    }
+
+    private string PathOf(string id) =>
+        string.IsNullOrEmpty(id) || id.Contains('/', StringComparison.Ordinal) || id.StartsWith('.')
+            ? throw BerthException.Invalid($"invalid layer id \"{id}\"")
+            : Path.Combine(home, id);
+
+    private string Require(string id) => Directory.Exists(PathOf(id)) ? PathOf(id) : throw BerthException.NotFound($"layer {id} does not exist");
+
+    private string? ParentOf(string? parent) => string.IsNullOrEmpty(parent) ? null : Require(parent);
+}
