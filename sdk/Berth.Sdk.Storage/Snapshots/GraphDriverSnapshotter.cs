@@ -42,8 +42,10 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
         await InitializedAsync(cancellationToken).ConfigureAwait(false);
         var record = index.Require(key);
         if (record.Kind == SnapshotKind.Committed) return new SnapshotUsage(record.Size, record.Inodes);
+        // A graph driver reports bytes only: the inodes are the names the layer adds or changes.
         var size = await driver.DiffSizeAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
-        return new SnapshotUsage(size, 0);
+        var changes = await driver.ChangesAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
+        return new SnapshotUsage(size, changes.Count(c => c.Kind != ChangeKind.Delete));
     }
 
     public async Task<IReadOnlyList<Mount>> MountsAsync(string key, CancellationToken cancellationToken)
@@ -145,7 +147,11 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
         return await MountsOfAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Overlay dirs from the driver's metadata become an overlay mount; any other driver's mounted dir a bind.</summary>
+    /// <summary>
+    /// Overlay dirs from the driver's metadata become an overlay mount, unless their options outgrow the one page mount(2)
+    /// takes (a long layer chain: Docker's metadata names the real diff dirs, not overlay2's short links); then, as
+    /// for any other driver, the driver mounts the layer itself (Get) and the snapshot is a bind of that directory.
+    /// </summary>
     private async Task<IReadOnlyList<Mount>> MountsOfAsync(SnapshotRecord record, CancellationToken cancellationToken)
     {
         var readOnly = record.Kind == SnapshotKind.View;
@@ -154,13 +160,16 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
         {
             if (!metadata.TryGetValue("LowerDir", out var lower) || string.IsNullOrEmpty(lower))
                 return [new Mount("bind", upper, null, ["rbind", readOnly ? "ro" : "rw"])];
-            if (readOnly) return [new Mount("overlay", "overlay", null, [$"lowerdir={upper}:{lower}"])];
-            if (metadata.TryGetValue("WorkDir", out var work))
-                return [new Mount("overlay", "overlay", null, [$"lowerdir={lower}", $"upperdir={upper}", $"workdir={work}"])];
+            string[]? options = readOnly ? [$"lowerdir={upper}:{lower}"]
+                : metadata.TryGetValue("WorkDir", out var work) ? [$"lowerdir={lower}", $"upperdir={upper}", $"workdir={work}"] : null;
+            if (options is not null && string.Join(',', options).Length < MountDataLimit) return [new Mount("overlay", "overlay", null, options)];
         }
         var dir = await driver.GetAsync(record.Id, null, cancellationToken).ConfigureAwait(false);
         return [new Mount("bind", dir, null, ["rbind", readOnly ? "ro" : "rw"])];
     }
+
+    /// <summary>mount(2) copies at most one page of options; 4096 bytes is the smallest page Linux runs with.</summary>
+    private const int MountDataLimit = 4095;
 
     private string? ParentId(SnapshotRecord record) => record.Parent is null ? null : index.Find(record.Parent)?.Id;
 }

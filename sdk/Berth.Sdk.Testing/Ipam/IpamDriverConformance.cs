@@ -13,22 +13,17 @@ namespace Berth.Sdk.Testing;
 /// </summary>
 public abstract partial class IpamDriverConformance
 {
-    private readonly List<IIpamDriver> drivers = [];
+    private readonly DriverInstances<IIpamDriver> drivers;
     private ConformanceWorkspace? workspace;
     private CancellationTokenSource? timeout;
 
     /// <summary>A driver keeping its state under <paramref name="root"/>; called again with the same root to check a restart.</summary>
     protected abstract Task<IIpamDriver> CreateIpamDriverAsync(string root, CancellationToken ct);
 
+    protected IpamDriverConformance() => drivers = new DriverInstances<IIpamDriver>(d => DisposeIpamDriverAsync(d), "IPAM driver");
+
     /// <summary>Releases a driver; by default disposes it when it is (async) disposable.</summary>
-    protected virtual async Task DisposeIpamDriverAsync(IIpamDriver d)
-    {
-        switch (d)
-        {
-            case IAsyncDisposable asyncDisposable: await asyncDisposable.DisposeAsync().ConfigureAwait(false); break;
-            case IDisposable disposable: disposable.Dispose(); break;
-        }
-    }
+    protected virtual Task DisposeIpamDriverAsync(IIpamDriver d) => DriverInstances<IIpamDriver>.DisposeDefaultAsync(d);
 
     /// <summary>The <paramref name="n"/>th IPv4 /24 the kit may ask for (10.251.n.0/24 by default).</summary>
     protected virtual string TestSubnet(int n) => $"10.251.{n}.0/24";
@@ -36,7 +31,7 @@ public abstract partial class IpamDriverConformance
     /// <summary>How long one test may take before its driver calls are cancelled.</summary>
     protected virtual TimeSpan TestTimeout => TimeSpan.FromMinutes(1);
 
-    protected IIpamDriver Driver => drivers.Count > 0 ? drivers[^1] : throw new InvalidOperationException("no IPAM driver outside a test");
+    protected IIpamDriver Driver => drivers.Current;
 
     protected CancellationToken Cancellation => timeout?.Token ?? CancellationToken.None;
 
@@ -61,21 +56,10 @@ public abstract partial class IpamDriverConformance
     {
         try
         {
-            foreach (var d in drivers)
-            {
-                try
-                {
-                    await DisposeIpamDriverAsync(d).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    await TestContext.Out.WriteLineAsync($"disposing the IPAM driver failed: {ex.Message}").ConfigureAwait(false);
-                }
-            }
+            await drivers.DisposeAllAsync().ConfigureAwait(false);
         }
         finally
         {
-            drivers.Clear();
             workspace?.Dispose();
             workspace = null;
             timeout?.Dispose();
@@ -87,9 +71,7 @@ public abstract partial class IpamDriverConformance
     protected async Task<IIpamDriver> NewDriverAsync()
     {
         var root = (workspace ?? throw new InvalidOperationException("no workspace outside a test")).Root;
-        var d = await CreateIpamDriverAsync(root, Cancellation).ConfigureAwait(false);
-        drivers.Add(d);
-        return d;
+        return drivers.Add(await CreateIpamDriverAsync(root, Cancellation).ConfigureAwait(false));
     }
 
     /// <summary>The address space local networks use (the driver's LocalDefaultAddressSpace).</summary>

@@ -15,7 +15,7 @@ public abstract partial class LogDriverConformance
     /// <summary>Timestamps of the lines the kit writes: 2024-05-01T10:00:00Z plus one nanosecond per line.</summary>
     protected static readonly long BaseTimeNano = new DateTimeOffset(2024, 5, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
 
-    private readonly List<ILogDriver> drivers = [];
+    private readonly DriverInstances<ILogDriver> drivers;
     private readonly List<ContainerLogPipe> pipes = [];
     private ConformanceWorkspace? workspace;
     private CancellationTokenSource? timeout;
@@ -24,15 +24,10 @@ public abstract partial class LogDriverConformance
     /// <summary>A driver over <paramref name="root"/>; called again with the same root to check a restart.</summary>
     protected abstract Task<ILogDriver> CreateLogDriverAsync(string root, CancellationToken ct);
 
+    protected LogDriverConformance() => drivers = new DriverInstances<ILogDriver>(d => DisposeLogDriverAsync(d), "log driver");
+
     /// <summary>Releases a driver; by default disposes it when it is (async) disposable.</summary>
-    protected virtual async Task DisposeLogDriverAsync(ILogDriver d)
-    {
-        switch (d)
-        {
-            case IAsyncDisposable asyncDisposable: await asyncDisposable.DisposeAsync().ConfigureAwait(false); break;
-            case IDisposable disposable: disposable.Dispose(); break;
-        }
-    }
+    protected virtual Task DisposeLogDriverAsync(ILogDriver d) => DriverInstances<ILogDriver>.DisposeDefaultAsync(d);
 
     /// <summary>The <c>--log-opt</c> values every test's containers use (what your driver needs to work at all).</summary>
     protected virtual IReadOnlyDictionary<string, string> LogOptions => new Dictionary<string, string>();
@@ -58,7 +53,7 @@ public abstract partial class LogDriverConformance
     /// <summary>How long one test may take before its driver calls are cancelled.</summary>
     protected virtual TimeSpan TestTimeout => TimeSpan.FromMinutes(2);
 
-    protected ILogDriver Driver => drivers.Count > 0 ? drivers[^1] : throw new InvalidOperationException("no log driver outside a test");
+    protected ILogDriver Driver => drivers.Current;
 
     protected ConformanceWorkspace Workspace => workspace ?? throw new InvalidOperationException("no workspace outside a test");
 
@@ -85,23 +80,12 @@ public abstract partial class LogDriverConformance
     {
         try
         {
-            foreach (var d in drivers)
-            {
-                try
-                {
-                    await DisposeLogDriverAsync(d).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    await TestContext.Out.WriteLineAsync($"disposing the log driver failed: {ex.Message}").ConfigureAwait(false);
-                }
-            }
+            await drivers.DisposeAllAsync().ConfigureAwait(false);
             foreach (var pipe in pipes)
                 await pipe.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {
-            drivers.Clear();
             pipes.Clear();
             workspace?.Dispose();
             workspace = null;
@@ -113,18 +97,11 @@ public abstract partial class LogDriverConformance
     /// <summary>Another driver over the same root (the old one is left as it is): a plugin restart or upgrade.</summary>
     protected async Task<ILogDriver> NewDriverAsync()
     {
-        var d = await CreateLogDriverAsync(Workspace.Root, Cancellation).ConfigureAwait(false);
-        drivers.Add(d);
-        return d;
+        return drivers.Add(await CreateLogDriverAsync(Workspace.Root, Cancellation).ConfigureAwait(false));
     }
 
     /// <summary>Disposes the current driver, as a plugin process that stops.</summary>
-    protected async Task StopDriverAsync()
-    {
-        var d = Driver;
-        drivers.Remove(d);
-        await DisposeLogDriverAsync(d).ConfigureAwait(false);
-    }
+    protected Task StopDriverAsync() => drivers.StopCurrentAsync();
 
     /// <summary>A new container: its FIFO and the LogInfo berthd would pass, with <see cref="LogOptions"/> unless others are given.</summary>
     protected (ContainerLogPipe Pipe, LogInfo Info) NewContainer(IReadOnlyDictionary<string, string>? options = null)
