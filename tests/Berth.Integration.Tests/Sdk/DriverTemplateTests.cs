@@ -88,10 +88,12 @@ public sealed class DriverTemplateTests
 
     /// <summary>
     /// The other kinds the template makes: as generated each passes its conformance kit, packs, installs and serves —
-    /// the IPAM driver hands a container its address, the graph driver becomes the daemon's storage driver.
+    /// the IPAM driver hands a container its address, the network driver puts it on a bridge, the graph driver becomes
+    /// the daemon's storage driver.
     /// </summary>
     [TestCase("ipam")]
     [TestCase("graphdriver")]
+    [TestCase("networkdriver")]
     public async Task NewDriver_OtherKind_PassesItsKitAndServesContainers(string kind)
     {
         var hive = Path.Combine(work, "template-hive");
@@ -116,6 +118,14 @@ public sealed class DriverTemplateTests
                 var address = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "ip", "-4", "-o", "addr", "show", "eth0");
                 Assert.That(address.Stdout, Does.Contain("inet 10.210.0.2/24"), "the first /24 of the driver's range; .1 went to the gateway");
                 await MustAsync(daemon, "network", "rm", "acme-net");
+            }
+            else if (kind == "networkdriver")
+            {
+                await MustAsync(daemon, "network", "create", "-d", "acme/driver:1.0", "--subnet", "10.213.0.0/24", "-o", "bridge=acmebr0", "acme-net");
+                var run = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "sh", "-c", "ip -4 -o addr show eth0 && ping -c 1 -W 5 10.213.0.1");
+                Assert.That(run.Stdout, Does.Contain("inet 10.213.0.2/24").And.Contain("1 packets received"), "the container is on the driver's bridge and reaches its gateway");
+                await MustAsync(daemon, "network", "rm", "acme-net");
+                Assert.That(Directory.Exists("/sys/class/net/acmebr0"), Is.False, "network rm removed the driver's bridge");
             }
             else
             {
