@@ -63,7 +63,7 @@ public sealed class ContainerLogs
             try
             {
                 var info = Info(container);
-                sinks.Add(await OpenSinkAsync(name, paths.LogFifo, info, cancellationToken).ConfigureAwait(false));
+                sinks.Add(await OpenSinkAsync(name, paths.LogFifo, DaemonLogOptions.ForDriver(info), cancellationToken).ConfigureAwait(false));
                 if (await NeedsCacheAsync(sinks[0], info, cancellationToken).ConfigureAwait(false))
                     sinks.Add(await OpenSinkAsync(LogCache.Driver, paths.LogCacheFifo, CacheInfo(info, container), cancellationToken).ConfigureAwait(false));
             }
@@ -129,7 +129,7 @@ public sealed class ContainerLogs
         var driver = plugins.Client<ILogDriver>(pluginId);
         var info = Info(container);
         if (await CanReadAsync(pluginId, driver, cancellationToken).ConfigureAwait(false))
-            return await driver.ReadLogsAsync(info, read, cancellationToken).ConfigureAwait(false);
+            return await driver.ReadLogsAsync(DaemonLogOptions.ForDriver(info), read, cancellationToken).ConfigureAwait(false);
         if (LogCache.Disabled(info.Config) || plugins.FindDriver(Protocols.LogDriver, LogCache.Driver) is null) throw NotReadable();
         return await Driver(LogCache.Driver).ReadLogsAsync(CacheInfo(info, container), read, cancellationToken).ConfigureAwait(false);
     }
@@ -151,6 +151,7 @@ public sealed class ContainerLogs
         return asked.ReadLogs;
     }
 
+    /// <param name="info">The container's log info with every option (the cache's own among them).</param>
     private async Task<bool> NeedsCacheAsync(Sink driver, LogInfo info, CancellationToken cancellationToken)
     {
         if (LogCache.Disabled(info.Config) || await CanReadAsync(driver.PluginId, driver.Driver, cancellationToken).ConfigureAwait(false)) return false;

@@ -37,12 +37,14 @@ public sealed class ExampleDriversTests
         await MustAsync(daemon, "plugin", "create", "daily-log", package);
         await MustAsync(daemon, "plugin", "enable", "daily-log");
 
-        var run = await MustAsync(daemon, "run", "--name", "daily", "--log-driver", "daily-log", "--log-opt", "max-days=3", "bb:1", "sh", "-c", "echo one; echo two >&2; echo three");
+        var run = await MustAsync(daemon, "run", "--name", "daily", "--log-driver", "daily-log", "--log-opt", "max-days=3",
+            "--log-opt", "mode=non-blocking", "--log-opt", "cache-disabled=true", "bb:1", "sh", "-c", "echo one; echo two >&2; echo three");
         var refused = await daemon.DockerAsync("run", "--log-driver", "daily-log", "--log-opt", "max-days=none", "bb:1", "true");
 
         Assert.That(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "one", "three" }));
         var logs = await MustAsync(daemon, "logs", "daily");
         Assert.That((logs.Stdout.Trim(), logs.Stderr.Trim()), Is.EqualTo(("one\nthree", "two")), "docker logs reads back through the driver, streams apart");
+        // mode and cache-* are the daemon's options: the driver, which refuses options it does not know, never saw them.
         var id = (await MustAsync(daemon, "inspect", "daily", "--format", "{{.Id}}")).Stdout.Trim();
         var today = $"{DateTime.UtcNow:yyyy-MM-dd}.log";
         var files = Directory.EnumerateFiles(daemon.Root, today, SearchOption.AllDirectories).Where(f => f.Contains(id, StringComparison.Ordinal)).ToList();
