@@ -182,10 +182,11 @@ function Invoke-Test {
     }
     # The example drivers build from the packed SDK alone, as a driver outside this repository does, and run the kit.
     $examples = @(Get-ChildItem (Join-Path $Root 'sdk/examples') -Filter '*.slnx' -Recurse)
+    $sdkVersion = (& dotnet msbuild (Join-Path $Root 'sdk/Berth.Sdk/Berth.Sdk.csproj') -getProperty:Version).Trim()
     foreach ($example in $examples) {
         $name = $example.BaseName
         Step "test example $name (against the packed SDK)"
-        & dotnet test $example.FullName -c $Configuration --nologo `
+        & dotnet test $example.FullName -c $Configuration --nologo "-p:BerthSdkVersion=$sdkVersion" `
             --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' --results-directory $results
         if ($LASTEXITCODE -ne 0) { $failedRuns++ }
     }

@@ -22,7 +22,8 @@ public static class CopyLayers
         ArgumentException.ThrowIfNullOrEmpty(from);
         ArgumentException.ThrowIfNullOrEmpty(to);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
-        var writing = WriteTreeToPipeAsync(from, pipe.Writer, cancellationToken);
+        using var walk = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writing = WriteTreeToPipeAsync(from, pipe.Writer, walk.Token);
         try
         {
             await using var tar = pipe.Reader.AsStream();
@@ -30,6 +31,7 @@ public static class CopyLayers
         }
         finally
         {
+            await walk.CancelAsync().ConfigureAwait(false); // a failed apply stops the walk instead of reading the rest of the tree
             await pipe.Reader.CompleteAsync().ConfigureAwait(false);
             await writing.ConfigureAwait(false);
         }
@@ -49,7 +51,9 @@ public static class CopyLayers
             }
             await writer.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or BerthException or InvalidOperationException or UnauthorizedAccessException or OperationCanceledException)
+#pragma warning disable CA1031 // every failure must reach the reader, or it would wait for the rest of the tar forever
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             await writer.CompleteAsync(ex).ConfigureAwait(false); // the applier then fails with it, or already failed itself
         }

@@ -44,8 +44,15 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
         if (record.Kind == SnapshotKind.Committed) return new SnapshotUsage(record.Size, record.Inodes);
         // A graph driver reports bytes only: the inodes are the names the layer adds or changes.
         var size = await driver.DiffSizeAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
-        var changes = await driver.ChangesAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
-        return new SnapshotUsage(size, changes.Count(c => c.Kind != ChangeKind.Delete));
+        try
+        {
+            var changes = await driver.ChangesAsync(record.Id, ParentId(record), cancellationToken).ConfigureAwait(false);
+            return new SnapshotUsage(size, changes.Count(c => c.Kind != ChangeKind.Delete)); // the directories holding a change count too: an upper dir has them
+        }
+        catch (BerthException ex) when (ex.Kind == BerthErrorKind.NotImplemented)
+        {
+            return new SnapshotUsage(size, 0); // a driver without Changes: bytes only
+        }
     }
 
     public async Task<IReadOnlyList<Mount>> MountsAsync(string key, CancellationToken cancellationToken)
@@ -162,7 +169,8 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
                 return [new Mount("bind", upper, null, ["rbind", readOnly ? "ro" : "rw"])];
             string[]? options = readOnly ? [$"lowerdir={upper}:{lower}"]
                 : metadata.TryGetValue("WorkDir", out var work) ? [$"lowerdir={lower}", $"upperdir={upper}", $"workdir={work}"] : null;
-            if (options is not null && string.Join(',', options).Length < MountDataLimit) return [new Mount("overlay", "overlay", null, options)];
+            if (options is not null && System.Text.Encoding.UTF8.GetByteCount(string.Join(',', options)) < MountDataLimit)
+                return [new Mount("overlay", "overlay", null, options)];
         }
         var dir = await driver.GetAsync(record.Id, null, cancellationToken).ConfigureAwait(false);
         return [new Mount("bind", dir, null, ["rbind", readOnly ? "ro" : "rw"])];

@@ -114,7 +114,14 @@ public abstract partial class ClusterBackendConformance
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(200, Cancellation))
         {
-            if (await condition()) return true;
+            try
+            {
+                if (await condition()) return true;
+            }
+            catch (BerthException)
+            {
+                // not ready yet (a resumed node answers Unavailable until it leads)
+            }
         }
         return false;
     }

@@ -87,7 +87,7 @@ public abstract partial class IpamDriverConformance
     }
 
     [Test]
-    public async Task ReleasePool_NeverRequested_SucceedsOrNotFound()
+    public async Task ReleasePool_Twice_SecondSucceedsOrNotFound()
     {
         var pool = await RequestPoolAsync(TestSubnet(7));
         await Driver.ReleasePoolAsync(pool.PoolId, Cancellation);

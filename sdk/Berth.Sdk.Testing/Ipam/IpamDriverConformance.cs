@@ -9,7 +9,8 @@ namespace Berth.Sdk.Testing;
 /// address is Forbidden, an address outside the pool InvalidParameter, an exhausted pool Unavailable), idempotent
 /// releases, concurrent requests, and state that outlives the process (berthd does not replay IPAM requests). Derive a
 /// <c>[TestFixture]</c> and build your driver in <see cref="CreateIpamDriverAsync"/>; every test gets a fresh driver over
-/// an empty root directory. The kit only asks for subnets under <see cref="TestSubnet"/> and touches no host network.
+/// an empty root directory. The subnets the kit names are <see cref="TestSubnet"/>s (it also lets the driver pick two
+/// pools of its own); it touches no host network.
 /// </summary>
 public abstract partial class IpamDriverConformance
 {

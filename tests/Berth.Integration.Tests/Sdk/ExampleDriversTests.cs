@@ -37,6 +37,7 @@ public sealed class ExampleDriversTests
         await MustAsync(daemon, "plugin", "create", "daily-log", package);
         await MustAsync(daemon, "plugin", "enable", "daily-log");
 
+        var dayBefore = $"{DateTime.UtcNow:yyyy-MM-dd}.log";
         var run = await MustAsync(daemon, "run", "--name", "daily", "--log-driver", "daily-log", "--log-opt", "max-days=3",
             "--log-opt", "mode=non-blocking", "--log-opt", "cache-disabled=true", "bb:1", "sh", "-c", "echo one; echo two >&2; echo three");
         var refused = await daemon.DockerAsync("run", "--log-driver", "daily-log", "--log-opt", "max-days=none", "bb:1", "true");
@@ -46,10 +47,11 @@ public sealed class ExampleDriversTests
         Assert.That((logs.Stdout.Trim(), logs.Stderr.Trim()), Is.EqualTo(("one\nthree", "two")), "docker logs reads back through the driver, streams apart");
         // mode and cache-* are the daemon's options: the driver, which refuses options it does not know, never saw them.
         var id = (await MustAsync(daemon, "inspect", "daily", "--format", "{{.Id}}")).Stdout.Trim();
-        var today = $"{DateTime.UtcNow:yyyy-MM-dd}.log";
-        var files = Directory.EnumerateFiles(daemon.Root, today, SearchOption.AllDirectories).Where(f => f.Contains(id, StringComparison.Ordinal)).ToList();
-        Assert.That(files, Has.Count.EqualTo(1), "one file for the container's day in the plugin's state directory");
-        Assert.That(await File.ReadAllTextAsync(files[0]), Does.Contain("\"log\":\"two\\n\",\"stream\":\"stderr\""));
+        string[] days = [dayBefore, $"{DateTime.UtcNow:yyyy-MM-dd}.log"]; // the run may have crossed midnight (UTC)
+        var files = Directory.EnumerateFiles(daemon.Root, "*.log", SearchOption.AllDirectories)
+            .Where(f => f.Contains(id, StringComparison.Ordinal) && days.Contains(Path.GetFileName(f))).ToList();
+        Assert.That(files, Is.Not.Empty, "the container's day file in the plugin's state directory");
+        Assert.That(string.Concat(files.Select(File.ReadAllText)), Does.Contain("\"log\":\"two\\n\",\"stream\":\"stderr\""));
         Assert.That(refused.ExitCode, Is.Not.Zero);
         Assert.That(refused.Stderr, Does.Contain("max-days must be a whole number"), "a bad --log-opt is refused with the driver's message");
     }
@@ -72,7 +74,8 @@ public sealed class ExampleDriversTests
 
             Assert.That((await MustAsync(daemon, "info", "--format", "{{.Driver}}")).Stdout.Trim(), Is.EqualTo("vfs"));
             await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
-            var run = await MustAsync(daemon, "run", "--name", "writer", "bb:1", "sh", "-c", "echo made-in-vfs > /note && rm /bin/true && cat /note");
+            var dayBefore = $"{DateTime.UtcNow:yyyy-MM-dd}.log";
+        var run = await MustAsync(daemon, "run", "--name", "writer", "bb:1", "sh", "-c", "echo made-in-vfs > /note && rm /bin/true && cat /note");
             Assert.That(run.Stdout.Trim(), Is.EqualTo("made-in-vfs"));
             var diff = (await MustAsync(daemon, "diff", "writer")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.That(diff, Does.Contain("A /note").And.Contain("D /bin/true").And.Contain("C /bin"), "docker diff lists the vfs driver's changes");

@@ -10,12 +10,12 @@ public class DaemonLogOptionsTests
     {
         var info = Info(new Dictionary<string, string>
         {
-            ["mode"] = "non-blocking", ["max-buffer-size"] = "4m", ["cache-disabled"] = "true", ["cache-max-size"] = "10m", ["max-days"] = "3",
+            ["mode"] = "non-blocking", ["max-buffer-size"] = "4m", ["cache-disabled"] = "true", ["cache-max-size"] = "10m", ["max-days"] = "3", ["cache-dir"] = "/x",
         });
 
         var forDriver = DaemonLogOptions.ForDriver(info);
 
-        Assert.That(forDriver.Config, Is.EqualTo(new Dictionary<string, string> { ["max-days"] = "3" }));
+        Assert.That(forDriver.Config, Is.EqualTo(new Dictionary<string, string> { ["max-days"] = "3", ["cache-dir"] = "/x" }), "a driver's own cache-dir is not the daemon's");
         Assert.That(forDriver with { Config = info.Config }, Is.EqualTo(info), "nothing else changes");
     }
 

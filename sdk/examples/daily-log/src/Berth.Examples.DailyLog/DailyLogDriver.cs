@@ -91,8 +91,22 @@ public sealed class DailyLogDriver(PluginContext context) : FifoLogDriver
         }
     }
 
-    private static IEnumerable<LogEntry> Select(List<byte[]> lines, ReadConfig config) =>
-        lines.Select(line => LogLine.Decode(line)).Where(e => config.Since is not { } since || e.TimeNano >= ToNano(since));
+    private IEnumerable<LogEntry> Select(List<byte[]> lines, ReadConfig config) =>
+        lines.Select(Decode).OfType<LogEntry>().Where(e => config.Since is not { } since || e.TimeNano >= ToNano(since));
+
+    /// <summary>A line that is not an entry (the torn end of a write a crash cut short) is skipped, not fatal to the read.</summary>
+    private LogEntry? Decode(byte[] line)
+    {
+        try
+        {
+            return LogLine.Decode(line);
+        }
+        catch (FormatException ex)
+        {
+            context.Log.WriteLine($"daily-log: skipping a line that is not an entry: {ex.Message}");
+            return null;
+        }
+    }
 
     private static bool IsAfterUntil(LogEntry entry, ReadConfig config) => config.Until is { } until && entry.TimeNano > ToNano(until);
 
@@ -109,8 +123,19 @@ public sealed class DailyLogDriver(PluginContext context) : FifoLogDriver
         {
             await DisposeAsync();
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var torn = EndsMidLine(path);
             file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            if (torn) await file.WriteAsync("\n"u8.ToArray()); // a process killed mid-write left half a line: end it
             Day = day;
+        }
+
+        private static bool EndsMidLine(string path)
+        {
+            if (!File.Exists(path)) return false;
+            using var existing = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (existing.Length == 0) return false;
+            existing.Position = existing.Length - 1;
+            return existing.ReadByte() != '\n';
         }
 
         /// <summary>Each entry reaches the file before the next is read from the FIFO: a reader sees it at once.</summary>

@@ -60,6 +60,19 @@ public sealed class DailyLogDriverTests
     }
 
     [Test]
+    public async Task StartLogging_AfterACrashMidLine_TornLineSkippedNextEntriesRead()
+    {
+        var info = Container(new Dictionary<string, string>());
+        Directory.CreateDirectory(Path.Combine(root, info.ContainerId));
+        await File.WriteAllTextAsync(Path.Combine(root, info.ContainerId, "2026-11-30.log"), "{\"log\":\"cut sh");
+        await using var driver = new DailyLogDriver(ConformanceKernelHost.Context("daily-log", root));
+
+        await LogAsync(driver, info, ["after"], Day3);
+
+        Assert.That(await ReadAsync(driver, info, tail: -1), Is.EqualTo(new[] { "after" }));
+    }
+
+    [Test]
     public void Decode_PartialEntry_KeepsItPartial()
     {
         var entry = new LogEntry("stderr", Day3 + 5, Encoding.UTF8.GetBytes("no newline yet"), Partial: true);

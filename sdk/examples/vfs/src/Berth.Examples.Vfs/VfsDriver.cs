@@ -97,9 +97,9 @@ public sealed class VfsDriver(PluginContext context) : IGraphDriver
             }
             await writer.CompleteAsync();
         }
-        catch (Exception ex) when (ex is IOException or BerthException or InvalidOperationException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
-            await writer.CompleteAsync(ex); // the reader sees the failure instead of a short tar
+            await writer.CompleteAsync(ex); // any failure: the reader sees it instead of waiting for the rest of the tar
         }
     }
 

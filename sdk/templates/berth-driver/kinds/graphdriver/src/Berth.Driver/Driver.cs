@@ -18,19 +18,28 @@ namespace Berth.Driver;
 /// </summary>
 public sealed class Driver(PluginContext context) : IGraphDriver
 {
-    private string home = Path.Combine(context.Root, "layers");
+    private const string CreatingPrefix = ".creating-";
+    private readonly string rememberedHome = Path.Combine(context.Root, "init-home");
+    private string? home;
+
+    /// <summary>Where the layers are: Init's home, remembered in the plugin's root for a restarted process.</summary>
+    private string Home => home ??= File.Exists(rememberedHome) ? File.ReadAllText(rememberedHome).Trim() : Path.Combine(context.Root, "layers");
 
     /// <summary>
-    /// berthd sends Init once per daemon start. A plugin process restarted meanwhile is not sent it again, so a driver
-    /// whose home is not its own root must remember it (see sdk/examples/vfs).
+    /// berthd sends Init once per daemon start, naming the home. A plugin process restarted meanwhile is not sent it
+    /// again, so the home is written down in the plugin's own root.
     /// </summary>
-    public Task InitAsync(GraphDriverInitRequest request, CancellationToken cancellationToken)
+    public async Task InitAsync(GraphDriverInitRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Opts.Count > 0) throw BerthException.Invalid($"{context.Name}: unknown storage option(s): {string.Join(", ", request.Opts)}");
-        if (!string.IsNullOrEmpty(request.Home)) home = request.Home;
-        Directory.CreateDirectory(home);
-        return Task.CompletedTask;
+        var chosen = string.IsNullOrEmpty(request.Home) ? Path.Combine(context.Root, "layers") : request.Home;
+        Directory.CreateDirectory(chosen);
+        foreach (var unfinished in Directory.EnumerateDirectories(chosen, CreatingPrefix + "*"))
+            Directory.Delete(unfinished, recursive: true); // a create a crash cut short
+        Directory.CreateDirectory(context.Root);
+        await File.WriteAllTextAsync(rememberedHome, chosen, cancellationToken);
+        home = chosen;
     }
 
     public Task<GraphDriverCapabilities> CapabilitiesAsync(CancellationToken cancellationToken) =>
@@ -38,7 +47,7 @@ public sealed class Driver(PluginContext context) : IGraphDriver
 
     /// <summary>What <c>docker info</c> shows under the storage driver.</summary>
     public Task<IReadOnlyList<IReadOnlyList<string>>> StatusAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>([["Home", home]]);
+        Task.FromResult<IReadOnlyList<IReadOnlyList<string>>>([["Home", Home]]);
 
     public async Task CreateAsync(GraphDriverCreateRequest request, CancellationToken cancellationToken)
     {
@@ -46,14 +55,16 @@ public sealed class Driver(PluginContext context) : IGraphDriver
         if (request.StorageOpt is { Count: > 0 }) throw BerthException.Invalid($"{context.Name}: --storage-opt is not supported");
         var parent = string.IsNullOrEmpty(request.Parent) ? null : Require(request.Parent);
         if (Directory.Exists(PathOf(request.Id))) throw BerthException.Conflict($"layer {request.Id} already exists");
-        var layer = Directory.CreateDirectory(PathOf(request.Id)).FullName;
+        // Made under a temporary name and renamed: a crash leaves no half-copied layer under the real one.
+        var creating = Directory.CreateDirectory(Path.Combine(Home, CreatingPrefix + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
-            if (parent is not null) await CopyLayers.CopyTreeAsync(parent, layer, cancellationToken);
+            if (parent is not null) await CopyLayers.CopyTreeAsync(parent, creating, cancellationToken);
+            Directory.Move(creating, PathOf(request.Id));
         }
         catch
         {
-            Directory.Delete(layer, recursive: true);
+            Directory.Delete(creating, recursive: true);
             throw;
         }
     }
@@ -126,7 +137,7 @@ public sealed class Driver(PluginContext context) : IGraphDriver
     private string PathOf(string id) =>
         string.IsNullOrEmpty(id) || id.Contains('/', StringComparison.Ordinal) || id.StartsWith('.')
             ? throw BerthException.Invalid($"invalid layer id \"{id}\"")
-            : Path.Combine(home, id);
+            : Path.Combine(Home, id);
 
     private string Require(string id) => Directory.Exists(PathOf(id)) ? PathOf(id) : throw BerthException.NotFound($"layer {id} does not exist");
 

@@ -78,6 +78,7 @@ public sealed class Driver(PluginContext context) : IIpamDriver
             if (request.Address is { Length: > 0 } wanted)
             {
                 offset = OffsetIn(subnet, wanted);
+                if (!IsUsable(subnet, offset)) throw BerthException.Invalid($"address {wanted} is the network or broadcast address of {subnet}");
                 if (pool.Taken.Contains(offset)) throw BerthException.Forbidden($"address {wanted} is already in use");
             }
             else
@@ -113,13 +114,24 @@ public sealed class Driver(PluginContext context) : IIpamDriver
     private Dictionary<string, Pool> Load() =>
         pools ??= File.Exists(stateFile) ? JsonSerializer.Deserialize<Dictionary<string, Pool>>(File.ReadAllText(stateFile)) ?? [] : [];
 
-    /// <summary>Written to a new file then renamed over the old one: a crash leaves the old state or the new, never half.</summary>
+    /// <summary>
+    /// Written to a new file then renamed over the old one: a crashed process leaves the old state or the new, never
+    /// half. When it cannot be written the change is forgotten in memory too (the next call reloads the file).
+    /// </summary>
     private void Save(Dictionary<string, Pool> state)
     {
-        Directory.CreateDirectory(context.Root);
-        var next = stateFile + ".next";
-        File.WriteAllText(next, JsonSerializer.Serialize(state));
-        File.Move(next, stateFile, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(context.Root);
+            var next = stateFile + ".next";
+            File.WriteAllText(next, JsonSerializer.Serialize(state));
+            File.Move(next, stateFile, overwrite: true);
+        }
+        catch
+        {
+            pools = null;
+            throw;
+        }
     }
 
     private static Pool Find(Dictionary<string, Pool> state, string poolId) =>

@@ -33,27 +33,35 @@ public sealed class Driver(PluginContext context) : INetworkDriver
     {
         ArgumentNullException.ThrowIfNull(request);
         var pool = request.IPv4Data.FirstOrDefault() ?? throw BerthException.Invalid($"{context.Name} needs an IPv4 subnet");
-        var options = request.Options.TryGetValue("com.docker.network.generic", out var generic) && generic.ValueKind == JsonValueKind.Object
-            ? generic.Deserialize<Dictionary<string, string>>() ?? [] : [];
-        foreach (var key in options.Keys.Where(k => k != BridgeOption))
-            throw BerthException.Invalid($"{context.Name}: unknown option '{key}'");
-        var bridge = options.GetValueOrDefault(BridgeOption) ?? "br-" + request.NetworkId[..12];
+        var bridge = Options(request).GetValueOrDefault(BridgeOption) ?? "br-" + Short(request.NetworkId);
+        if (bridge.Length > 15 || !bridge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw BerthException.Invalid($"{context.Name}: invalid bridge name \"{bridge}\" (at most 15 letters, digits, '-', '_', '.')");
         await WithStateAsync(async current =>
         {
-            if (!await LinkExistsAsync(bridge, cancellationToken))
+            if (current.Networks.FirstOrDefault(n => n.Value.Bridge == bridge && n.Key != request.NetworkId) is { Key: { } other })
+                throw BerthException.Forbidden($"bridge {bridge} is used by network {Short(other)}");
+            // A bridge this driver made is its own to remove with the network; one the host had is only borrowed.
+            var created = current.Networks.TryGetValue(request.NetworkId, out var known) ? known.Created : !await LinkExistsAsync(bridge, cancellationToken);
+            if (!await LinkExistsAsync(bridge, cancellationToken)) await IpAsync(cancellationToken, "link", "add", bridge, "type", "bridge");
+            try
             {
-                await IpAsync(cancellationToken, "link", "add", bridge, "type", "bridge");
-                if (pool.Gateway is { Length: > 0 } gateway) await IpAsync(cancellationToken, "addr", "add", gateway, "dev", bridge);
+                if (pool.Gateway is { Length: > 0 } gateway) await IpAsync(cancellationToken, "addr", "replace", gateway, "dev", bridge);
+                await IpAsync(cancellationToken, "link", "set", bridge, "up");
             }
-            await IpAsync(cancellationToken, "link", "set", bridge, "up");
-            current.Networks[request.NetworkId] = new NetworkState(bridge, pool.Gateway?.Split('/')[0]);
+            catch when (created && known is null)
+            {
+                await IpAsync(CancellationToken.None, "link", "delete", bridge);
+                throw;
+            }
+            current.Networks[request.NetworkId] = new NetworkState(bridge, pool.Gateway?.Split('/')[0], created);
         });
     }
 
     public Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken) => WithStateAsync(async current =>
     {
-        if (!current.Networks.Remove(networkId, out var network)) return; // already gone: berthd may repeat a removal
-        if (await LinkExistsAsync(network.Bridge, cancellationToken)) await IpAsync(cancellationToken, "link", "delete", network.Bridge);
+        if (!current.Networks.TryGetValue(networkId, out var network)) return; // already gone: berthd may repeat a removal
+        if (network.Created && await LinkExistsAsync(network.Bridge, cancellationToken)) await IpAsync(cancellationToken, "link", "delete", network.Bridge);
+        current.Networks.Remove(networkId);
     });
 
     public Task<EndpointInterface> CreateEndpointAsync(CreateEndpointRequest request, CancellationToken cancellationToken)
@@ -72,8 +80,8 @@ public sealed class Driver(PluginContext context) : INetworkDriver
 
     public Task DeleteEndpointAsync(string networkId, string endpointId, CancellationToken cancellationToken) => WithStateAsync(async current =>
     {
-        current.Endpoints.Remove(endpointId);
         if (await LinkExistsAsync(HostEnd(endpointId), cancellationToken)) await IpAsync(cancellationToken, "link", "delete", HostEnd(endpointId));
+        current.Endpoints.Remove(endpointId);
     });
 
     /// <summary>A veth pair: the host end on the network's bridge, the other end for berthd to move into the sandbox.</summary>
@@ -84,7 +92,7 @@ public sealed class Driver(PluginContext context) : INetworkDriver
         {
             if (!current.Endpoints.TryGetValue(request.EndpointId, out var networkId) || !current.Networks.TryGetValue(networkId, out var network))
                 throw BerthException.NotFound($"endpoint {request.EndpointId} not found");
-            var (host, peer) = (HostEnd(request.EndpointId), "vc" + request.EndpointId[..12]);
+            var (host, peer) = (HostEnd(request.EndpointId), "vc" + Short(request.EndpointId));
             if (await LinkExistsAsync(host, cancellationToken)) await IpAsync(cancellationToken, "link", "delete", host);
             await IpAsync(cancellationToken, "link", "add", host, "type", "veth", "peer", "name", peer);
             await IpAsync(cancellationToken, "link", "set", host, "master", network.Bridge, "up");
@@ -100,24 +108,53 @@ public sealed class Driver(PluginContext context) : INetworkDriver
 
     public Task RevokeExternalConnectivityAsync(string networkId, string endpointId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static string HostEnd(string endpointId) => "vh" + endpointId[..12];
+    private static string HostEnd(string endpointId) => "vh" + Short(endpointId);
 
-    private sealed record NetworkState(string Bridge, string? Gateway);
+    private static string Short(string id) => id.Length >= 12 ? id[..12] : throw BerthException.Invalid($"invalid id \"{id}\"");
+
+    /// <summary>The network's <c>--opt</c> values; only <see cref="BridgeOption"/> is known.</summary>
+    private Dictionary<string, string> Options(CreateNetworkRequest request)
+    {
+        Dictionary<string, string> options;
+        try
+        {
+            options = request.Options.TryGetValue("com.docker.network.generic", out var generic) && generic.ValueKind == JsonValueKind.Object
+                ? generic.Deserialize<Dictionary<string, string>>() ?? [] : [];
+        }
+        catch (JsonException)
+        {
+            throw BerthException.Invalid($"{context.Name}: options must be strings");
+        }
+        foreach (var key in options.Keys.Where(k => k != BridgeOption))
+            throw BerthException.Invalid($"{context.Name}: unknown option '{key}'");
+        return options;
+    }
+
+    /// <param name="Created">Whether this driver made the bridge (and so removes it with the network).</param>
+    private sealed record NetworkState(string Bridge, string? Gateway, bool Created);
 
     private sealed record State(Dictionary<string, NetworkState> Networks, Dictionary<string, string> Endpoints);
 
-    /// <summary>One change at a time; the state is written (new file, then renamed over the old) before the call returns.</summary>
+    /// <summary>
+    /// One change at a time; the state is written (new file, then renamed over the old) before the call returns. A
+    /// change that fails part-way is forgotten in memory: the next call reloads what was last written.
+    /// </summary>
     private async Task<T> WithStateAsync<T>(Func<State, Task<T>> change)
     {
         await gate.WaitAsync();
         try
         {
-            state ??= File.Exists(stateFile) ? JsonSerializer.Deserialize<State>(await File.ReadAllTextAsync(stateFile))! : new State([], []);
+            state ??= (File.Exists(stateFile) ? JsonSerializer.Deserialize<State>(await File.ReadAllTextAsync(stateFile)) : null) ?? new State([], []);
             var result = await change(state);
             Directory.CreateDirectory(context.Root);
             await File.WriteAllTextAsync(stateFile + ".next", JsonSerializer.Serialize(state));
             File.Move(stateFile + ".next", stateFile, overwrite: true);
             return result;
+        }
+        catch
+        {
+            state = null;
+            throw;
         }
         finally
         {
