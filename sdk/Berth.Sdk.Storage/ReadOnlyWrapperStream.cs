@@ -1,7 +1,7 @@
 namespace Berth.Sdk.Storage;
 
-/// <summary>The boilerplate of a forward-only, read-only stream that wraps another one.</summary>
-internal abstract class ReadOnlyWrapperStream : Stream
+/// <summary>The boilerplate of a forward-only, read-only stream that wraps another one: derive and implement the two reads.</summary>
+public abstract class ReadOnlyWrapperStream : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Berth.Sdk.Hosting.Wire;
+using Berth.Sdk.Storage;
 
 namespace Berth.Sdk.Testing;
 
@@ -62,14 +63,8 @@ public class PluginClientProxy<T> : DispatchProxy where T : class
     }
 
     /// <summary>A returned stream that ends (reads 0) once the call's token is cancelled, and lets go of the channel then.</summary>
-    private sealed class EndsOnCancel(Stream inner, CancellationToken callToken) : Stream
+    private sealed class EndsOnCancel(Stream inner, CancellationToken callToken) : ReadOnlyWrapperStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (callToken.IsCancellationRequested) return End();
@@ -84,20 +79,7 @@ public class PluginClientProxy<T> : DispatchProxy where T : class
             }
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => callToken.IsCancellationRequested ? End() : inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(Span<byte> buffer) => callToken.IsCancellationRequested ? End() : inner.Read(buffer);
 
         protected override void Dispose(bool disposing)
         {
