@@ -153,10 +153,19 @@ public sealed class SwarmCluster : IAsyncDisposable
         nodes[index] = await BerthdInstance.StartAsHostAsync(roots[index], Hostname(index), "--bridge", "none");
     }
 
+    /// <summary>
+    /// Stops every node; the tail of each node's swarm log goes to the test's output (shown when the test failed), so a
+    /// failure on a loaded CI machine can be read afterwards.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in nodes.OfType<BerthdInstance>())
+        foreach (var (node, index) in nodes.Select((n, i) => (n, i)).Where(p => p.n is not null))
+        {
+            var log = await node!.StopAsync();
+            var swarm = log.Split('\n').Where(l => l.Contains("swarm", StringComparison.OrdinalIgnoreCase) || l.Contains("raft", StringComparison.OrdinalIgnoreCase)).TakeLast(60);
+            await TestContext.Out.WriteLineAsync($"--- {Hostname(index)}: last swarm log lines ---\n{string.Join('\n', swarm)}");
             await node.DisposeAsync();
+        }
         await ContainerLeftoversOf(roots);
     }
 
