@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Berth.Sdk.GraphDriver;
 
 namespace Berth.Sdk.Storage;
@@ -21,42 +20,13 @@ public static class CopyLayers
     {
         ArgumentException.ThrowIfNullOrEmpty(from);
         ArgumentException.ThrowIfNullOrEmpty(to);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
-        using var walk = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writing = WriteTreeToPipeAsync(from, pipe.Writer, walk.Token);
-        try
+        await using (var tar = WrittenStream.Start((output, ct) => LayerTarWriter.WriteAsync(from, WhiteoutFormat.Delete, output, ct)))
         {
-            await using var tar = pipe.Reader.AsStream();
             await LayerTarApplier.ApplyAsync(tar, to, WhiteoutFormat.Delete, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await walk.CancelAsync().ConfigureAwait(false); // a failed apply stops the walk instead of reading the rest of the tree
-            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
-            await writing.ConfigureAwait(false);
         }
         var root = Posix.LStat(from);
         Posix.LChown(to, (int)root.Uid, (int)root.Gid);
         File.SetUnixFileMode(to, (UnixFileMode)(root.Mode & 0xFFF));
-    }
-
-    private static async Task WriteTreeToPipeAsync(string from, PipeWriter writer, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        try
-        {
-            await using (var stream = writer.AsStream(leaveOpen: true))
-            {
-                await LayerTarWriter.WriteAsync(from, WhiteoutFormat.Delete, stream, cancellationToken).ConfigureAwait(false);
-            }
-            await writer.CompleteAsync().ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // every failure must reach the reader, or it would wait for the rest of the tar forever
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            await writer.CompleteAsync(ex).ConfigureAwait(false); // the applier then fails with it, or already failed itself
-        }
     }
 
     /// <summary>
@@ -116,6 +86,24 @@ public static class CopyLayers
 
     private static bool SameCapability(string old, string now) =>
         (Posix.LGetXattr(old, CapabilityXattr) ?? []).AsSpan().SequenceEqual(Posix.LGetXattr(now, CapabilityXattr) ?? []);
+
+    /// <summary>
+    /// The bytes of the files <paramref name="layer"/> adds or modifies over <paramref name="parent"/> (Moby's
+    /// ChangesSize: regular files and symbolic links by their lstat size, each inode once).
+    /// </summary>
+    public static long DiffSize(string layer, string? parent)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(layer);
+        var root = Path.GetFullPath(layer).TrimEnd('/');
+        var seen = new HashSet<(ulong Device, ulong Inode)>();
+        long size = 0;
+        foreach (var change in Changes(layer, parent).Where(c => c.Kind != ChangeKind.Delete))
+        {
+            if (!Posix.TryLStat(root + change.Path, out var stat) || stat.IsDirectory || !seen.Add((stat.Device, stat.Inode))) continue;
+            size += stat.Size;
+        }
+        return size;
+    }
 
     /// <summary>
     /// Writes the uncompressed layer tar of <paramref name="changes"/> (from <see cref="Changes"/>) read from

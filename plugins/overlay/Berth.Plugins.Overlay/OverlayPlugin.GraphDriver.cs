@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Berth.Sdk;
 using Berth.Sdk.GraphDriver;
 using Berth.Sdk.Storage;
@@ -82,25 +81,7 @@ public sealed partial class OverlayPlugin : IGraphDriver
     public async Task<Stream> DiffAsync(string id, string? parent, CancellationToken cancellationToken)
     {
         var diff = (await LayerStateAsync(id, cancellationToken).ConfigureAwait(false)).Layout.DiffDir(id);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
-        _ = WriteDiffToPipeAsync(diff, pipe.Writer);
-        return pipe.Reader.AsStream();
-    }
-
-    private static async Task WriteDiffToPipeAsync(string diff, PipeWriter writer)
-    {
-        try
-        {
-            await using (var stream = writer.AsStream(leaveOpen: true))
-            {
-                await LayerTarWriter.WriteAsync(diff, WhiteoutFormat.Overlay, stream, CancellationToken.None).ConfigureAwait(false);
-            }
-            await writer.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or BerthException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            await writer.CompleteAsync(ex).ConfigureAwait(false);
-        }
+        return WrittenStream.Start((output, ct) => LayerTarWriter.WriteAsync(diff, WhiteoutFormat.Overlay, output, ct));
     }
 
     public async Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken)

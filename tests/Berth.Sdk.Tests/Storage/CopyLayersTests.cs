@@ -85,6 +85,20 @@ public class CopyLayersTests
     }
 
     [Test]
+    public async Task DiffSize_AddedFileSymlinkAndModifiedFile_CountsTheirBytes()
+    {
+        Write(parent, "old", "unchanged");
+        await CopyLayers.CopyTreeAsync(parent, layer, CancellationToken.None);
+        Write(layer, "new", "12345");
+        File.CreateSymbolicLink(Path.Combine(layer, "link"), "new");
+        await File.WriteAllTextAsync(Path.Combine(layer, "old"), "unchanged, then changed");
+
+        var size = CopyLayers.DiffSize(layer, parent);
+
+        Assert.That(size, Is.EqualTo(5 + "new".Length + "unchanged, then changed".Length), "the new file, the link's target text, the modified file");
+    }
+
+    [Test]
     public void Changes_NoParent_EverythingIsAdded()
     {
         Write(layer, "d/f", "x");

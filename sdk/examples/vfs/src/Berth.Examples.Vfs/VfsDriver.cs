@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Text;
 using Berth.Sdk;
 using Berth.Sdk.GraphDriver;
@@ -81,26 +80,7 @@ public sealed class VfsDriver(PluginContext context) : IGraphDriver
     public async Task<Stream> DiffAsync(string id, string? parent, CancellationToken cancellationToken)
     {
         var (layer, below) = await PairAsync(id, parent);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
-        _ = WriteDiffAsync(layer, below, pipe.Writer);
-        return pipe.Reader.AsStream();
-    }
-
-    private static async Task WriteDiffAsync(string layer, string? parent, PipeWriter writer)
-    {
-        await Task.Yield();
-        try
-        {
-            await using (var stream = writer.AsStream(leaveOpen: true))
-            {
-                await CopyLayers.WriteDiffAsync(layer, CopyLayers.Changes(layer, parent), stream, CancellationToken.None);
-            }
-            await writer.CompleteAsync();
-        }
-        catch (Exception ex)
-        {
-            await writer.CompleteAsync(ex); // any failure: the reader sees it instead of waiting for the rest of the tar
-        }
+        return WrittenStream.Start((output, ct) => CopyLayers.WriteDiffAsync(layer, CopyLayers.Changes(layer, below), output, ct));
     }
 
     public async Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken)
@@ -123,15 +103,10 @@ public sealed class VfsDriver(PluginContext context) : IGraphDriver
         return await LayerTarApplier.ApplyAsync(blob, layer, WhiteoutFormat.Delete, cancellationToken);
     }
 
-    /// <summary>The bytes of the files added or modified since the parent (Moby's ChangesSize).</summary>
     public async Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken)
     {
         var (layer, below) = await PairAsync(id, parent);
-        return await Task.Run(() => CopyLayers.Changes(layer, below)
-            .Where(c => c.Kind != ChangeKind.Delete)
-            .Select(c => new FileInfo(layer + c.Path))
-            .Where(f => f.Exists && f.LinkTarget is null)
-            .Sum(f => f.Length), cancellationToken);
+        return await Task.Run(() => CopyLayers.DiffSize(layer, below), cancellationToken);
     }
 
     private async Task<(string Layer, string? Parent)> PairAsync(string id, string? parent)

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Berth.Sdk;
 using Berth.Sdk.GraphDriver;
 using Berth.Sdk.Storage;
@@ -95,21 +94,7 @@ public sealed class Driver(PluginContext context) : IGraphDriver
     public Task<Stream> DiffAsync(string id, string? parent, CancellationToken cancellationToken)
     {
         var (layer, below) = (Require(id), ParentOf(parent));
-        var pipe = new Pipe();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await using (var stream = pipe.Writer.AsStream(leaveOpen: true))
-                    await CopyLayers.WriteDiffAsync(layer, CopyLayers.Changes(layer, below), stream, CancellationToken.None);
-                await pipe.Writer.CompleteAsync();
-            }
-            catch (Exception ex)
-            {
-                await pipe.Writer.CompleteAsync(ex); // the reader sees the failure, not a short tar
-            }
-        }, CancellationToken.None);
-        return Task.FromResult(pipe.Reader.AsStream());
+        return Task.FromResult(WrittenStream.Start((output, ct) => CopyLayers.WriteDiffAsync(layer, CopyLayers.Changes(layer, below), output, ct)));
     }
 
     public Task<IReadOnlyList<FileChange>> ChangesAsync(string id, string? parent, CancellationToken cancellationToken) =>
@@ -126,13 +111,8 @@ public sealed class Driver(PluginContext context) : IGraphDriver
         return await LayerTarApplier.ApplyAsync(blob, layer, WhiteoutFormat.Delete, cancellationToken);
     }
 
-    public Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken)
-    {
-        var layer = Require(id);
-        var added = CopyLayers.Changes(layer, ParentOf(parent)).Where(c => c.Kind != ChangeKind.Delete)
-            .Select(c => new FileInfo(layer + c.Path)).Where(f => f.Exists && f.LinkTarget is null);
-        return Task.FromResult(added.Sum(f => f.Length));
-    }
+    public Task<long> DiffSizeAsync(string id, string? parent, CancellationToken cancellationToken) =>
+        Task.FromResult(CopyLayers.DiffSize(Require(id), ParentOf(parent)));
 
     private string PathOf(string id) =>
         string.IsNullOrEmpty(id) || id.Contains('/', StringComparison.Ordinal) || id.StartsWith('.')
