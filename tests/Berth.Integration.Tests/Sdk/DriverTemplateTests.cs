@@ -88,11 +88,12 @@ public sealed class DriverTemplateTests
 
     /// <summary>
     /// The other kinds the template makes: as generated each passes its conformance kit, packs, installs and serves —
-    /// the IPAM driver hands a container its address, the network driver puts it on a bridge, the graph driver becomes
-    /// the daemon's storage driver.
+    /// the IPAM driver hands a container its address, the network driver puts it on a bridge, the graph driver and the
+    /// snapshotter become the daemon's storage driver.
     /// </summary>
     [TestCase("ipam")]
     [TestCase("graphdriver")]
+    [TestCase("snapshotter")]
     [TestCase("networkdriver")]
     public async Task NewDriver_OtherKind_PassesItsKitAndServesContainers(string kind)
     {
@@ -110,7 +111,7 @@ public sealed class DriverTemplateTests
         {
             await MustAsync(daemon, "plugin", "create", "acme/driver:1.0", package);
             await MustAsync(daemon, "plugin", "enable", "acme/driver:1.0");
-            if (kind == "graphdriver") daemon = await daemon.RestartAsync("--storage-driver", "acme/driver:1.0");
+            if (kind is "graphdriver" or "snapshotter") daemon = await daemon.RestartAsync("--storage-driver", "acme/driver:1.0");
             await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
             if (kind == "ipam")
             {
@@ -130,8 +131,14 @@ public sealed class DriverTemplateTests
             else
             {
                 Assert.That((await MustAsync(daemon, "info", "--format", "{{.Driver}}")).Stdout.Trim(), Is.EqualTo("acme/driver:1.0"));
-                var run = await MustAsync(daemon, "run", "--rm", "bb:1", "sh", "-c", "echo on-acme > /f && cat /f");
+                var run = await MustAsync(daemon, "run", "--name", "written", "bb:1", "sh", "-c", "echo on-acme > /f && rm /bin/true && cat /f");
                 Assert.That(run.Stdout.Trim(), Is.EqualTo("on-acme"));
+                Assert.That((await MustAsync(daemon, "diff", "written")).Stdout, Does.Contain("A /f").And.Contain("D /bin/true"));
+                await MustAsync(daemon, "commit", "written", "bb:2");
+                var fromCommit = await MustAsync(daemon, "run", "--rm", "bb:2", "sh", "-c", "cat /f; test -e /bin/true || echo gone");
+                Assert.That(fromCommit.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "on-acme", "gone" }), "the committed layer carries the file and the whiteout");
+                await MustAsync(daemon, "rm", "written");
+                await MustAsync(daemon, "rmi", "bb:2");
             }
         }
         finally
