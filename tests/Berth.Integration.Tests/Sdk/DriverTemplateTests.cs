@@ -89,12 +89,13 @@ public sealed class DriverTemplateTests
     /// <summary>
     /// The other kinds the template makes: as generated each passes its conformance kit, packs, installs and serves —
     /// the IPAM driver hands a container its address, the network driver puts it on a bridge, the graph driver and the
-    /// snapshotter become the daemon's storage driver.
+    /// snapshotter become the daemon's storage driver, the cluster backend runs a service's tasks.
     /// </summary>
     [TestCase("ipam")]
     [TestCase("graphdriver")]
     [TestCase("snapshotter")]
     [TestCase("networkdriver")]
+    [TestCase("cluster")]
     public async Task NewDriver_OtherKind_PassesItsKitAndServesContainers(string kind)
     {
         var hive = Path.Combine(work, "template-hive");
@@ -112,39 +113,79 @@ public sealed class DriverTemplateTests
             await MustAsync(daemon, "plugin", "create", "acme/driver:1.0", package);
             await MustAsync(daemon, "plugin", "enable", "acme/driver:1.0");
             if (kind is "graphdriver" or "snapshotter") daemon = await daemon.RestartAsync("--storage-driver", "acme/driver:1.0");
+            if (kind is "cluster") daemon = await daemon.RestartAsync("--cluster-backend", "acme/driver:1.0");
             await MustAsync(daemon, "import", TestImages.BusyboxRootfsTar, "bb:1");
-            if (kind == "ipam")
+            await (kind switch
             {
-                await MustAsync(daemon, "network", "create", "--ipam-driver", "acme/driver:1.0", "acme-net");
-                var address = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "ip", "-4", "-o", "addr", "show", "eth0");
-                Assert.That(address.Stdout, Does.Contain("inet 10.210.0.2/24"), "the first /24 of the driver's range; .1 went to the gateway");
-                await MustAsync(daemon, "network", "rm", "acme-net");
-            }
-            else if (kind == "networkdriver")
-            {
-                await MustAsync(daemon, "network", "create", "-d", "acme/driver:1.0", "--subnet", "10.213.0.0/24", "-o", "bridge=acmebr0", "acme-net");
-                var run = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "sh", "-c", "ip -4 -o addr show eth0 && ping -c 1 -W 5 10.213.0.1");
-                Assert.That(run.Stdout, Does.Contain("inet 10.213.0.2/24").And.Contain("1 packets received"), "the container is on the driver's bridge and reaches its gateway");
-                await MustAsync(daemon, "network", "rm", "acme-net");
-                Assert.That(Directory.Exists("/sys/class/net/acmebr0"), Is.False, "network rm removed the driver's bridge");
-            }
-            else
-            {
-                Assert.That((await MustAsync(daemon, "info", "--format", "{{.Driver}}")).Stdout.Trim(), Is.EqualTo("acme/driver:1.0"));
-                var run = await MustAsync(daemon, "run", "--name", "written", "bb:1", "sh", "-c", "echo on-acme > /f && rm /bin/true && cat /f");
-                Assert.That(run.Stdout.Trim(), Is.EqualTo("on-acme"));
-                Assert.That((await MustAsync(daemon, "diff", "written")).Stdout, Does.Contain("A /f").And.Contain("D /bin/true"));
-                await MustAsync(daemon, "commit", "written", "bb:2");
-                var fromCommit = await MustAsync(daemon, "run", "--rm", "bb:2", "sh", "-c", "cat /f; test -e /bin/true || echo gone");
-                Assert.That(fromCommit.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "on-acme", "gone" }), "the committed layer carries the file and the whiteout");
-                await MustAsync(daemon, "rm", "written");
-                await MustAsync(daemon, "rmi", "bb:2");
-            }
+                "ipam" => ServeByIpamAsync(daemon),
+                "networkdriver" => ServeByNetworkDriverAsync(daemon),
+                "cluster" => ServeByClusterBackendAsync(daemon),
+                _ => ServeByStorageDriverAsync(daemon),
+            });
         }
         finally
         {
             await daemon.DisposeAsync();
         }
+    }
+
+    private static async Task ServeByIpamAsync(BerthdInstance daemon)
+    {
+        await MustAsync(daemon, "network", "create", "--ipam-driver", "acme/driver:1.0", "acme-net");
+        var address = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "ip", "-4", "-o", "addr", "show", "eth0");
+        Assert.That(address.Stdout, Does.Contain("inet 10.210.0.2/24"), "the first /24 of the driver's range; .1 went to the gateway");
+        await MustAsync(daemon, "network", "rm", "acme-net");
+    }
+
+    private static async Task ServeByNetworkDriverAsync(BerthdInstance daemon)
+    {
+        await MustAsync(daemon, "network", "create", "-d", "acme/driver:1.0", "--subnet", "10.213.0.0/24", "-o", "bridge=acmebr0", "acme-net");
+        var run = await MustAsync(daemon, "run", "--rm", "--network", "acme-net", "bb:1", "sh", "-c", "ip -4 -o addr show eth0 && ping -c 1 -W 5 10.213.0.1");
+        Assert.That(run.Stdout, Does.Contain("inet 10.213.0.2/24").And.Contain("1 packets received"), "the container is on the driver's bridge and reaches its gateway");
+        await MustAsync(daemon, "network", "rm", "acme-net");
+        Assert.That(Directory.Exists("/sys/class/net/acmebr0"), Is.False, "network rm removed the driver's bridge");
+    }
+
+    private static async Task ServeByStorageDriverAsync(BerthdInstance daemon)
+    {
+        Assert.That((await MustAsync(daemon, "info", "--format", "{{.Driver}}")).Stdout.Trim(), Is.EqualTo("acme/driver:1.0"));
+        var run = await MustAsync(daemon, "run", "--name", "written", "bb:1", "sh", "-c", "echo on-acme > /f && rm /bin/true && cat /f");
+        Assert.That(run.Stdout.Trim(), Is.EqualTo("on-acme"));
+        Assert.That((await MustAsync(daemon, "diff", "written")).Stdout, Does.Contain("A /f").And.Contain("D /bin/true"));
+        await MustAsync(daemon, "commit", "written", "bb:2");
+        var fromCommit = await MustAsync(daemon, "run", "--rm", "bb:2", "sh", "-c", "cat /f; test -e /bin/true || echo gone");
+        Assert.That(fromCommit.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "on-acme", "gone" }), "the committed layer carries the file and the whiteout");
+        await MustAsync(daemon, "rm", "written");
+        await MustAsync(daemon, "rmi", "bb:2");
+    }
+
+    private async Task ServeByClusterBackendAsync(BerthdInstance daemon)
+    {
+        var secret = Path.Combine(work, "acme-secret");
+        await File.WriteAllTextAsync(secret, "s3cret");
+        await MustAsync(daemon, "swarm", "init", "--advertise-addr", "127.0.0.1");
+        Assert.That((await MustAsync(daemon, "node", "ls", "--format", "{{.Self}} {{.Status}} {{.ManagerStatus}}")).Stdout.Trim(), Is.EqualTo("true Ready Leader"));
+        await MustAsync(daemon, "secret", "create", "acme-secret", secret);
+        await MustAsync(daemon, "service", "create", "--detach", "--name", "web", "--replicas", "2", "--secret", "acme-secret", "bb:1", "sleep", "100000");
+
+        Assert.That(await Processes.EventuallyAsync(async () => (await ServiceContainersAsync(daemon, "running")).Length == 2, TimeSpan.FromSeconds(90)),
+            $"the service's two tasks run as containers: {(await daemon.DockerAsync("service", "ps", "web")).Stdout}");
+        Assert.That(await Processes.EventuallyAsync(async () => (await MustAsync(daemon, "service", "ls", "--format", "{{.Replicas}}")).Stdout.Trim() == "2/2", TimeSpan.FromSeconds(30)),
+            "service ls counts the running tasks the agent reported");
+        var secretFile = await MustAsync(daemon, "exec", (await ServiceContainersAsync(daemon, "running"))[0], "cat", "/run/secrets/acme-secret");
+        Assert.That(secretFile.Stdout, Is.EqualTo("s3cret"), "the secret reached the task's container");
+
+        await MustAsync(daemon, "service", "rm", "web");
+        Assert.That(await Processes.EventuallyAsync(async () => (await ServiceContainersAsync(daemon, null)).Length == 0, TimeSpan.FromSeconds(60)),
+            "service rm removed the tasks' containers");
+        await MustAsync(daemon, "swarm", "leave", "--force");
+    }
+
+    private static async Task<string[]> ServiceContainersAsync(BerthdInstance daemon, string? status)
+    {
+        string[] filters = status is null ? [] : ["--filter", $"status={status}"];
+        var ps = await MustAsync(daemon, ["ps", "-aq", "--filter", "label=com.docker.swarm.service.name=web", .. filters]);
+        return ps.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>
