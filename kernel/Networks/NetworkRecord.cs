@@ -1,7 +1,9 @@
 namespace Berth.Kernel.Networks;
 
 /// <summary>One IPv4 (or IPv6) pool of a network as IPAM gave it: Docker's IPAM.Config entry plus the pool id to release.</summary>
-public sealed record IpamPool(string Subnet, string? IPRange, string? Gateway, string PoolId, bool V6);
+/// <param name="AddressSpace">The IPAM driver's address space the pool came from; null in records written before it was
+/// kept, when it was always the default driver's <c>LocalDefault</c>.</param>
+public sealed record IpamPool(string Subnet, string? IPRange, string? Gateway, string PoolId, bool V6, string? AddressSpace = null);
 
 /// <summary>A network as Berth stores it (<c>&lt;data-root&gt;/network/networks/&lt;id&gt;.json</c>) and reports it.</summary>
 public sealed record NetworkRecord

@@ -183,7 +183,7 @@ public sealed partial class NetworkService
             var gateway = await ipam.RequestAddressAsync(
                 new RequestAddressRequest(pool.PoolId, NullIfEmpty(config.Gateway), new Dictionary<string, string> { ["RequestAddressType"] = GatewayRequest }),
                 cancellationToken).ConfigureAwait(false);
-            return new IpamPool(pool.Pool, NullIfEmpty(config.IPRange), StripPrefix(gateway.Address), pool.PoolId, v6);
+            return new IpamPool(pool.Pool, NullIfEmpty(config.IPRange), StripPrefix(gateway.Address), pool.PoolId, v6, space);
         }
         catch
         {
@@ -236,7 +236,7 @@ public sealed partial class NetworkService
     };
 
     private static IpamData IpamData(IpamPool pool) =>
-        new(LocalAddressSpace, pool.Subnet, pool.Gateway is null ? null : $"{pool.Gateway}/{pool.Subnet.Split('/')[1]}", null);
+        new(pool.AddressSpace ?? LocalAddressSpace, pool.Subnet, pool.Gateway is null ? null : $"{pool.Gateway}/{pool.Subnet.Split('/')[1]}", null);
 
     private void Publish(NetworkRecord network, string action) =>
         events.Publish("network", action, network.Id, new Dictionary<string, string> { ["name"] = network.Name, ["type"] = network.Driver });

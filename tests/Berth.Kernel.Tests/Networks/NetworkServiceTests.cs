@@ -42,9 +42,21 @@ public class NetworkServiceTests
         var (network, _) = await service.CreateAsync(Request("appnet"), CancellationToken.None);
 
         Assert.That(drivers.Calls, Is.EqualTo(new[] { "RequestPool 172.18.0.0/16", "RequestAddress 172.18.0.1 com.docker.network.gateway", $"CreateNetwork {network.Id[..12]}" }));
-        Assert.That(network.Pools.Single(), Is.EqualTo(new IpamPool("172.18.0.0/16", null, "172.18.0.1", "LocalDefault/172.18.0.0/16", false)));
+        Assert.That(network.Pools.Single(), Is.EqualTo(new IpamPool("172.18.0.0/16", null, "172.18.0.1", "LocalDefault/172.18.0.0/16", false, "LocalDefault")));
         Assert.That(drivers.Created.Single().IPv4Data.Single().Gateway, Is.EqualTo("172.18.0.1/16"));
         Assert.That(service.Get("appnet").Id, Is.EqualTo(network.Id));
+    }
+
+    [Test]
+    public async Task CreateAsync_IpamDriverWithItsOwnAddressSpace_PoolAndNetworkDriverCarryIt()
+    {
+        drivers.LocalAddressSpace = "AcmeSpace";
+        var service = await ServiceAsync();
+
+        var (network, _) = await service.CreateAsync(Request("acme"), CancellationToken.None);
+
+        Assert.That(network.Pools.Single().AddressSpace, Is.EqualTo("AcmeSpace"));
+        Assert.That(drivers.Created.Single().IPv4Data.Single().AddressSpace, Is.EqualTo("AcmeSpace"), "libnetwork hands the driver the pool's own space");
     }
 
     [Test]
@@ -168,7 +180,7 @@ public class NetworkServiceTests
 
         await service.EnsurePredefinedAsync(new DaemonConfig { Bip = "10.66.0.5/24" }, CancellationToken.None);
 
-        Assert.That(service.Get("bridge").Pools.Single(), Is.EqualTo(new IpamPool("10.66.0.0/24", null, "10.66.0.5", "LocalDefault/10.66.0.0/24", false)));
+        Assert.That(service.Get("bridge").Pools.Single(), Is.EqualTo(new IpamPool("10.66.0.0/24", null, "10.66.0.5", "LocalDefault/10.66.0.0/24", false, "LocalDefault")));
     }
 
     [Test]

@@ -22,6 +22,9 @@ internal sealed class RecordingNetworkDrivers : INetworkDrivers, INetworkDriver,
     public Exception? CreateNetworkFailure { get; set; }
     public Exception? ProgramFailure { get; set; }
 
+    /// <summary>What GetDefaultAddressSpaces answers as the local space; pool ids are <c>&lt;space&gt;/&lt;subnet&gt;</c>.</summary>
+    public string LocalAddressSpace { get; set; } = "LocalDefault";
+
     /// <summary>The port map of the last ProgramExternalConnectivity; oper info answers it with host port 0 made 32768.</summary>
     public List<PortBinding> Programmed { get; } = [];
 
@@ -50,19 +53,19 @@ internal sealed class RecordingNetworkDrivers : INetworkDrivers, INetworkDriver,
         var pool = request.Pool ?? $"172.{nextPool++}.0.0/16";
         Calls.Add($"RequestPool {pool}");
         Pools.Add(pool);
-        return Task.FromResult(new RequestPoolResponse($"LocalDefault/{pool}", pool, null));
+        return Task.FromResult(new RequestPoolResponse($"{request.AddressSpace}/{pool}", pool, null));
     }
 
     public Task ReleasePoolAsync(string poolId, CancellationToken cancellationToken)
     {
         Calls.Add($"ReleasePool {poolId}");
-        Pools.Remove(poolId["LocalDefault/".Length..]);
+        Pools.Remove(SubnetOf(poolId));
         return Task.CompletedTask;
     }
 
     public Task<RequestAddressResponse> RequestAddressAsync(RequestAddressRequest request, CancellationToken cancellationToken)
     {
-        var pool = request.PoolId["LocalDefault/".Length..];
+        var pool = SubnetOf(request.PoolId);
         var bytes = IPAddress.Parse(pool.Split('/')[0]).GetAddressBytes();
         bytes[3] = 1;
         var address = request.Address ?? new IPAddress(bytes).ToString();
@@ -77,7 +80,9 @@ internal sealed class RecordingNetworkDrivers : INetworkDrivers, INetworkDriver,
     }
 
     Task<IpamCapabilities> IIpamDriver.GetCapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(new IpamCapabilities(false, false));
-    public Task<AddressSpaces> GetDefaultAddressSpacesAsync(CancellationToken cancellationToken) => Task.FromResult(new AddressSpaces("LocalDefault", "GlobalDefault"));
+    public Task<AddressSpaces> GetDefaultAddressSpacesAsync(CancellationToken cancellationToken) => Task.FromResult(new AddressSpaces(LocalAddressSpace, "GlobalDefault"));
+
+    private static string SubnetOf(string poolId) => poolId[(poolId.IndexOf('/', StringComparison.Ordinal) + 1)..];
     public Task<EndpointInterface> CreateEndpointAsync(CreateEndpointRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyDictionary<string, JsonElement>> EndpointOperInfoAsync(string networkId, string endpointId, CancellationToken cancellationToken)
     {
