@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Berth.Sdk;
 using Berth.Sdk.Cluster;
 
+// Berth.Sdk.Storage (the state file's atomic writes) makes Linux system calls: so does this backend.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 [assembly: BerthPlugin(typeof(Berth.Driver.Driver))]
 
 namespace Berth.Driver;
@@ -16,7 +19,7 @@ namespace Berth.Driver;
 /// store, autolock, service logs, networks and restart policies are yours to add; the swarmkit plugin in the Berth
 /// repository is the full version.
 /// </summary>
-public sealed class Driver(PluginContext context) : IClusterBackend
+public sealed partial class Driver(PluginContext context) : IClusterBackend
 {
     private const string AlreadyInSwarm = "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
     private const string NotInSwarm = "This node is not part of a swarm";
@@ -32,7 +35,7 @@ public sealed class Driver(PluginContext context) : IClusterBackend
 
     public Task<SwarmStatus> GetStatusAsync(CancellationToken cancellationToken) => ReadAsync(s => s is null
         ? new SwarmStatus("inactive", "", "", false, "", [])
-        : new SwarmStatus("active", s.NodeId, s.Addr.Split(':')[0], true, "", [new SwarmPeer(s.NodeId, s.Addr)], Nodes: 1, Managers: 1, Cluster: ClusterOf(s)), cancellationToken);
+        : new SwarmStatus("active", s.NodeId, SwarmState.HostOf(s.Addr), true, "", [new SwarmPeer(s.NodeId, s.Addr)], Nodes: 1, Managers: 1, Cluster: ClusterOf(s)), cancellationToken);
 
     public async Task<string> InitAsync(JsonElement request, CancellationToken cancellationToken)
     {
@@ -40,6 +43,8 @@ public sealed class Driver(PluginContext context) : IClusterBackend
         try
         {
             if (await CurrentAsync(cancellationToken) is not null) throw BerthException.Unavailable(AlreadyInSwarm);
+            if (request.ValueKind == JsonValueKind.Object && request.TryGetProperty("AutoLockManagers", out var autolock) && autolock.ValueKind == JsonValueKind.True)
+                throw AutolockNotImplemented();
             var spec = WithDefaults(request.ValueKind == JsonValueKind.Object && request.TryGetProperty("Spec", out var given) ? NodeOf(given) : new JsonObject());
             var fresh = SwarmState.Create(AddrOf(request), spec, DateTimeOffset.UtcNow);
             Directory.CreateDirectory(context.Root);
@@ -145,10 +150,14 @@ public sealed class Driver(PluginContext context) : IClusterBackend
                 Scheduler.PlanAll(s, now); // drain and pause change what runs here
                 return ElementOf(new JsonObject());
             case "services":
-                if (given["Name"]?.GetValue<string>() != current["Name"]?.GetValue<string>()) throw BerthException.Invalid("renaming services is not supported");
-                CheckService(s, given);
+                // `docker service rollback` sends {"Rollback":"previous","Spec":…}: the previous spec comes back.
+                var next = given["Rollback"]?.GetValue<string>() == "previous"
+                    ? document["PreviousSpec"]?.DeepClone().AsObject() ?? throw BerthException.Invalid($"service {SwarmState.Id(document)} does not have a previous spec")
+                    : WithCredentialsOf(given, current);
+                if (next["Name"]?.GetValue<string>() != current["Name"]?.GetValue<string>()) throw BerthException.Invalid("renaming services is not supported");
+                CheckService(s, next);
                 document["PreviousSpec"] = current.DeepClone();
-                document["Spec"] = given;
+                document["Spec"] = next;
                 s.Stamp(document, now);
                 Scheduler.Plan(s, document, now);
                 return ElementOf(new JsonObject { ["Warnings"] = null });
@@ -245,6 +254,10 @@ public sealed class Driver(PluginContext context) : IClusterBackend
         {
             return read(await CurrentAsync(cancellationToken));
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw Malformed(e);
+        }
         finally
         {
             gate.Release();
@@ -265,9 +278,10 @@ public sealed class Driver(PluginContext context) : IClusterBackend
                 Signal();
                 return result;
             }
-            catch
+            catch (Exception e)
             {
                 loaded = false; // the documents may be half changed
+                if (e is InvalidOperationException or FormatException) throw Malformed(e);
                 throw;
             }
         }
@@ -296,6 +310,9 @@ public sealed class Driver(PluginContext context) : IClusterBackend
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>A field of the wrong JSON type (a string where a number belongs…): Docker answers 400.</summary>
+    private static BerthException Malformed(Exception e) => BerthException.Invalid($"malformed request: {e.Message}");
+
     private static SwarmState Manager(SwarmState? s) => s ?? throw BerthException.Unavailable(NotManager);
 
     private static NodeAssignments AssignmentsOf(SwarmState s)
@@ -318,14 +335,28 @@ public sealed class Driver(PluginContext context) : IClusterBackend
     private static void CheckService(SwarmState s, JsonObject spec)
     {
         var template = spec["TaskTemplate"];
+        if (!DnsLabel().IsMatch(spec["Name"]?.GetValue<string>() ?? "")) throw BerthException.Invalid("name must be valid as a DNS name component");
         if (string.IsNullOrEmpty(template?["ContainerSpec"]?["Image"]?.GetValue<string>())) throw BerthException.Invalid("ContainerSpec: image reference must be provided");
+        if (spec["Mode"]?["ReplicatedJob"] is not null || spec["Mode"]?["GlobalJob"] is not null)
+            throw BerthException.NotImplemented("swarm jobs are not implemented by this cluster backend");
         if (spec["Mode"]?["Replicated"]?["Replicas"]?.GetValue<long>() < 0) throw BerthException.Invalid("replicas must be 0 or more");
+        foreach (var port in spec["EndpointSpec"]?["Ports"]?.AsArray() ?? [])
+        {
+            // berthd's agent publishes host-mode ports on the task's node; the routing mesh (ingress, the CLI's default) is not here.
+            if (port?["PublishMode"]?.GetValue<string>() != "host")
+                throw BerthException.NotImplemented("publishing ports through the routing mesh (mode=ingress) is not implemented by this cluster backend; publish with mode=host, e.g. --publish mode=host,target=80,published=8080");
+        }
         foreach (var kind in new[] { "secrets", "configs" })
         {
+            foreach (var reference in template?["ContainerSpec"]?[kind == "secrets" ? "Secrets" : "Configs"]?.AsArray() ?? [])
+                if (reference?["File"]?["Name"] is null) throw BerthException.Invalid($"malformed {Noun(kind)} reference: a file target is required");
             foreach (var id in References(template, kind))
                 if (s.Objects(kind)[id] is null) throw BerthException.Invalid($"{Noun(kind)} reference {id} not found");
         }
     }
+
+    [GeneratedRegex("^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")]
+    private static partial Regex DnsLabel();
 
     private static void CheckData(string kind, JsonObject spec)
     {
@@ -345,8 +376,26 @@ public sealed class Driver(PluginContext context) : IClusterBackend
     {
         var copy = document.DeepClone().AsObject();
         if (kind == "secrets") copy["Spec"]?.AsObject().Remove("Data");
-        if (kind == "services") copy["ServiceStatus"] = Scheduler.StatusOf(s, document);
+        if (kind == "services")
+        {
+            copy["ServiceStatus"] = Scheduler.StatusOf(s, document);
+            RemoveCredentials(copy["Spec"]?["TaskTemplate"]);
+            RemoveCredentials(copy["PreviousSpec"]?["TaskTemplate"]);
+        }
+        if (kind == "tasks") RemoveCredentials(copy["Spec"]);
         return copy;
+    }
+
+    /// <summary>The registry credentials of <c>--with-registry-auth</c> reach only the agent that pulls, never a reader.</summary>
+    private static void RemoveCredentials(JsonNode? taskTemplate) => (taskTemplate?["ContainerSpec"] as JsonObject)?.Remove("PullOptions");
+
+    /// <summary>An update sent without credentials keeps the current ones, as swarmkit (else the tasks would change for nothing).</summary>
+    private static JsonObject WithCredentialsOf(JsonObject next, JsonObject current)
+    {
+        if (next["TaskTemplate"]?["ContainerSpec"] is JsonObject container && container["PullOptions"] is null
+            && current["TaskTemplate"]?["ContainerSpec"]?["PullOptions"] is { } kept)
+            container["PullOptions"] = kept.DeepClone();
+        return next;
     }
 
     /// <summary>The <c>Cluster</c> object of <c>docker info</c>: the swarm without its join tokens.</summary>
@@ -357,11 +406,13 @@ public sealed class Driver(PluginContext context) : IClusterBackend
         return ElementOf(cluster);
     }
 
-    /// <summary>swarmkit's defaults for what the init request leaves out; autolock is refused (not implemented).</summary>
+    private BerthException AutolockNotImplemented() =>
+        BerthException.NotImplemented($"{context.Name}: autolock is not implemented by this cluster backend");
+
+    /// <summary>swarmkit's defaults for what the spec leaves out or zero (the CLI sends zeros); autolock is refused.</summary>
     private JsonObject WithDefaults(JsonObject spec)
     {
-        if (spec["EncryptionConfig"]?["AutoLockManagers"]?.GetValue<bool>() == true)
-            throw BerthException.NotImplemented($"{context.Name}: autolock is not implemented by this cluster backend");
+        if (spec["EncryptionConfig"]?["AutoLockManagers"]?.GetValue<bool>() == true) throw AutolockNotImplemented();
         var defaults = new JsonObject
         {
             ["Name"] = "default",
@@ -373,10 +424,22 @@ public sealed class Driver(PluginContext context) : IClusterBackend
             ["TaskDefaults"] = new JsonObject(),
             ["EncryptionConfig"] = new JsonObject { ["AutoLockManagers"] = false },
         };
-        foreach (var (key, value) in defaults.ToList())
-            if (spec[key] is null) spec[key] = value?.DeepClone();
+        Merge(spec, defaults);
         return spec;
     }
+
+    private static void Merge(JsonObject target, JsonObject defaults)
+    {
+        foreach (var (key, value) in defaults)
+        {
+            if (target[key] is JsonObject inner && value is JsonObject innerDefaults) Merge(inner, innerDefaults);
+            else if (IsUnset(target[key])) target[key] = value?.DeepClone();
+        }
+    }
+
+    private static bool IsUnset(JsonNode? node) => node is null
+        || (node.GetValueKind() == JsonValueKind.String && node.GetValue<string>().Length == 0)
+        || (node.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() == 0);
 
     /// <summary>The advertised address, else the listen address; nothing listens on it, it is what <c>docker info</c> shows.</summary>
     private static string AddrOf(JsonElement request)

@@ -11,7 +11,7 @@ public sealed class ObjectFilters
     {
         ["nodes"] = ["id", "label", "membership", "name", "node.label", "role"],
         ["services"] = ["id", "label", "mode", "name"],
-        ["tasks"] = ["desired-state", "id", "label", "name", "node", "service"],
+        ["tasks"] = ["desired-state", "id", "label", "name", "node", "service", "_up-to-date"], // the CLI's progress monitor sends _up-to-date: every stored task is
         ["secrets"] = ["id", "label", "name", "names"],
         ["configs"] = ["id", "label", "name", "names"],
     };
@@ -41,7 +41,7 @@ public sealed class ObjectFilters
     public bool Matches(string kind, JsonObject document, SwarmState state)
     {
         var spec = document["Spec"];
-        var name = SwarmState.NameOf(kind, document) ?? "";
+        var name = (kind == "tasks" ? TaskName(document, state) : SwarmState.NameOf(kind, document)) ?? "";
         return Any("id", v => SwarmState.Id(document).StartsWith(v, StringComparison.Ordinal))
             && Any("name", v => name.StartsWith(v, StringComparison.Ordinal))
             && Any("names", v => name == v)
@@ -54,6 +54,10 @@ public sealed class ObjectFilters
             && Any("node", v => Text(document["NodeID"]) is { } node && state.Find("nodes", v) is { } found && SwarmState.Id(found) == node)
             && Any("service", v => Text(document["ServiceID"]) is { } id && state.Find("services", v) is { } service && SwarmState.Id(service) == id);
     }
+
+    /// <summary>Tasks are named <c>&lt;service&gt;.&lt;slot&gt;</c>, as swarmkit matches them.</summary>
+    private static string? TaskName(JsonObject task, SwarmState state) =>
+        state.Objects("services")[Text(task["ServiceID"]) ?? ""] is JsonObject service ? $"{SwarmState.NameOf("services", service)}.{task["Slot"]}" : null;
 
     /// <summary>True when the filter is absent or any of its values matches.</summary>
     private bool Any(string key, Func<string, bool> match) => !values.TryGetValue(key, out var wanted) || wanted.Count == 0 || wanted.Any(match);

@@ -5,9 +5,10 @@ namespace Berth.Driver;
 
 /// <summary>
 /// The one-node scheduler, and the part of this backend most worth replacing: a replicated service gets a task in
-/// each slot 1…Replicas, a global one a task in slot 0, all on this node. A task whose spec is not the service's
-/// current task template is replaced; a drained node gets no tasks, a paused one no new ones. Tasks that end are not
-/// restarted (no restart policy, no update order, no placement): scheduling is yours.
+/// each slot 1…Replicas, a global one a task in slot 0, all on this node. A task whose spec or ports are not the
+/// service's current ones is replaced; a drained node gets no tasks, a paused one no new ones. Tasks that end are not
+/// restarted (no restart policy, no update order, no placement: after a reboot, `docker service update --force`
+/// replaces them). Scheduling is yours.
 /// </summary>
 public static class Scheduler
 {
@@ -16,6 +17,9 @@ public static class Scheduler
         var serviceId = SwarmState.Id(service);
         var spec = service["Spec"]!;
         var template = spec["TaskTemplate"]!;
+        // Host-mode published ports: berthd's agent publishes a task's Endpoint.Ports on this node.
+        var endpoint = new JsonObject { ["Spec"] = spec["EndpointSpec"]?.DeepClone() ?? new JsonObject(), ["Ports"] = spec["EndpointSpec"]?["Ports"]?.DeepClone() ?? new JsonArray() };
+        service["Endpoint"] = endpoint.DeepClone();
         var availability = state.Node["Spec"]?["Availability"]?.GetValue<string>() ?? "active";
         var global = spec["Mode"]?["Global"] is not null;
         var replicas = global ? 1 : spec["Mode"]?["Replicated"]?["Replicas"]?.GetValue<long>() ?? 1;
@@ -24,7 +28,9 @@ public static class Scheduler
         {
             var slot = task["Slot"]?.GetValue<long>() ?? 0;
             // Leaving the node's assignments is what stops a task: berthd's agent removes its container.
-            if (!wanted.Remove(slot) || !JsonNode.DeepEquals(task["Spec"], template)) state.Remove("tasks", SwarmState.Id(task));
+            var current = wanted.Contains(slot) && JsonNode.DeepEquals(task["Spec"], template) && JsonNode.DeepEquals(task["Endpoint"], endpoint);
+            if (current) wanted.Remove(slot);
+            else state.Remove("tasks", SwarmState.Id(task));
         }
         if (availability == "pause") return;
         foreach (var slot in wanted.Order())
@@ -33,6 +39,7 @@ public static class Scheduler
             {
                 ["Labels"] = new JsonObject(),
                 ["Spec"] = template.DeepClone(),
+                ["Endpoint"] = endpoint.DeepClone(),
                 ["ServiceID"] = serviceId,
                 ["Slot"] = slot,
                 ["NodeID"] = state.NodeId,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Berth.Sdk;
+using Berth.Sdk.Storage;
 
 namespace Berth.Driver;
 
@@ -49,9 +50,9 @@ public sealed class SwarmState
             ["Description"] = new JsonObject
             {
                 ["Hostname"] = Environment.MachineName,
-                ["Platform"] = new JsonObject { ["Architecture"] = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), ["OS"] = "linux" },
+                ["Platform"] = new JsonObject { ["Architecture"] = Architecture(), ["OS"] = "linux" },
             },
-            ["Status"] = new JsonObject { ["State"] = "ready", ["Addr"] = addr.Split(':')[0] },
+            ["Status"] = new JsonObject { ["State"] = "ready", ["Addr"] = HostOf(addr) },
             ["ManagerStatus"] = new JsonObject { ["Leader"] = true, ["Reachability"] = "reachable", ["Addr"] = addr },
         }, now);
         return state;
@@ -66,17 +67,12 @@ public sealed class SwarmState
         return new SwarmState(root);
     }
 
-    /// <summary>Written to a temporary file, flushed and renamed: a crash leaves the old state or the new one.</summary>
-    public async Task SaveAsync(string path, CancellationToken cancellationToken)
-    {
-        var temporary = path + ".tmp";
-        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), cancellationToken);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>
+    /// Written whole to a temporary file and renamed (AtomicFile): a crash leaves the old state or the new one. Only
+    /// root reads it: it holds secrets and registry credentials, unencrypted (swarmkit seals them; so should you).
+    /// </summary>
+    public Task SaveAsync(string path, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAllBytesAsync(path, System.Text.Encoding.UTF8.GetBytes(root.ToJsonString()), cancellationToken);
 
     /// <summary>The documents of one kind by id.</summary>
     public JsonObject Objects(string kind) =>
@@ -130,6 +126,17 @@ public sealed class SwarmState
         kind == "nodes" ? document["Description"]?["Hostname"]?.GetValue<string>() : document["Spec"]?["Name"]?.GetValue<string>();
 
     public static long VersionOf(JsonObject document) => document["Version"]?["Index"]?.GetValue<long>() ?? 0;
+
+    /// <summary>The host of <c>host:port</c> (<c>[v6]:port</c> too).</summary>
+    public static string HostOf(string addr) => addr[..Math.Max(addr.LastIndexOf(':'), 0)].Trim('[', ']');
+
+    /// <summary>As Docker names it (uname -m).</summary>
+    private static string Architecture() => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+    {
+        System.Runtime.InteropServices.Architecture.X64 => "x86_64",
+        System.Runtime.InteropServices.Architecture.Arm64 => "aarch64",
+        var other => other.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>RFC 3339 with nanoseconds, as Go writes times.</summary>
     public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

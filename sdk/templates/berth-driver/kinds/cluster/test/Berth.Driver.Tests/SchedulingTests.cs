@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Berth.Sdk;
 using Berth.Sdk.Cluster;
 using Berth.Sdk.Testing;
@@ -60,13 +61,82 @@ public sealed class SchedulingTests
         var service = await backend.GetAsync("services", id, CancellationToken.None);
         var spec = ServiceSpec("shrinking", replicas: 1);
 
-        await backend.UpdateObjectAsync("services", id, service.GetProperty("Version").GetProperty("Index").GetInt64(), spec, CancellationToken.None);
+        await backend.UpdateObjectAsync("services", id, Version(service), spec, CancellationToken.None);
         var shrunk = await backend.GetAssignmentsAsync("", CancellationToken.None);
         await backend.RemoveAsync("services", id, force: false, CancellationToken.None);
         var removed = await backend.GetAssignmentsAsync("", CancellationToken.None);
 
         Assert.That(shrunk.Tasks.Select(t => t.GetProperty("Slot").GetInt64()), Is.EqualTo(new long[] { 1 }));
         Assert.That(removed.Tasks, Is.Empty, "berthd's agent removes the containers of tasks that leave");
+    }
+
+    [Test]
+    public async Task UpdateService_NewImage_TaskReplacedInItsSlot()
+    {
+        var id = await CreateServiceAsync("web", replicas: 1);
+        var before = (await backend.GetAssignmentsAsync("", CancellationToken.None)).Tasks.Single();
+
+        await UpdateServiceAsync(id, ServiceSpec("web", replicas: 1, image: "busybox:1.36"));
+
+        var after = (await backend.GetAssignmentsAsync("", CancellationToken.None)).Tasks.Single();
+        Assert.That(after.GetProperty("ID").GetString(), Is.Not.EqualTo(before.GetProperty("ID").GetString()));
+        Assert.That((after.GetProperty("Slot").GetInt64(), after.GetProperty("Spec").GetProperty("ContainerSpec").GetProperty("Image").GetString()), Is.EqualTo((1L, "busybox:1.36")));
+    }
+
+    [Test]
+    public async Task Rollback_AfterAnUpdate_PreviousSpecBack()
+    {
+        var id = await CreateServiceAsync("web", replicas: 1);
+        await UpdateServiceAsync(id, ServiceSpec("web", replicas: 3));
+        var current = await backend.GetAsync("services", id, CancellationToken.None);
+        var rollback = JsonSerializer.SerializeToElement(new { Rollback = "previous", Spec = current.GetProperty("Spec") });
+
+        await backend.UpdateObjectAsync("services", id, Version(current), rollback, CancellationToken.None);
+
+        Assert.That((await backend.GetAssignmentsAsync("", CancellationToken.None)).Tasks, Has.Count.EqualTo(1), "docker service rollback sends the wrapper berthd makes");
+    }
+
+    [Test]
+    public async Task ListTasks_UpToDateFilterOfTheCliProgressMonitor_Accepted()
+    {
+        var id = await CreateServiceAsync("web", replicas: 2);
+        var filters = JsonSerializer.SerializeToElement(new Dictionary<string, string[]> { ["service"] = [id], ["_up-to-date"] = ["true"] });
+
+        var tasks = await backend.ListAsync("tasks", filters, CancellationToken.None);
+
+        Assert.That(tasks.GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task RegistryCredentials_NeverShownAndKeptByAnUpdateWithout()
+    {
+        var spec = JsonNode.Parse(ServiceSpec("private", replicas: 1).GetRawText())!;
+        spec["TaskTemplate"]!["ContainerSpec"]!["PullOptions"] = new JsonObject { ["RegistryAuth"] = "c2VjcmV0" };
+        var id = (await backend.CreateAsync("services", JsonSerializer.SerializeToElement(spec), CancellationToken.None)).GetProperty("ID").GetString()!;
+
+        await UpdateServiceAsync(id, ServiceSpec("private", replicas: 1));
+
+        var shown = (await backend.GetAsync("services", id, CancellationToken.None)).GetRawText() + (await backend.ListAsync("tasks", NoFilters, CancellationToken.None)).GetRawText();
+        var assigned = (await backend.GetAssignmentsAsync("", CancellationToken.None)).Tasks.Single();
+        Assert.That(shown, Does.Not.Contain("c2VjcmV0"), "inspect and task lists never show them");
+        Assert.That(assigned.GetProperty("Spec").GetProperty("ContainerSpec").GetProperty("PullOptions").GetProperty("RegistryAuth").GetString(), Is.EqualTo("c2VjcmV0"),
+            "the agent that pulls still gets them");
+    }
+
+    [Test]
+    public async Task HostModePort_OnTheTasksEndpoint_IngressNotImplemented()
+    {
+        var spec = JsonNode.Parse(ServiceSpec("web", replicas: 1).GetRawText())!;
+        spec["EndpointSpec"] = new JsonObject { ["Ports"] = new JsonArray(new JsonObject { ["Protocol"] = "tcp", ["TargetPort"] = 80, ["PublishedPort"] = 8080, ["PublishMode"] = "host" }) };
+        await backend.CreateAsync("services", JsonSerializer.SerializeToElement(spec), CancellationToken.None);
+        spec["Name"] = "mesh";
+        spec["EndpointSpec"]!["Ports"]![0]!["PublishMode"] = "ingress";
+
+        var refused = Assert.ThrowsAsync<BerthException>(() => backend.CreateAsync("services", JsonSerializer.SerializeToElement(spec), CancellationToken.None));
+
+        var port = (await backend.GetAssignmentsAsync("", CancellationToken.None)).Tasks.Single().GetProperty("Endpoint").GetProperty("Ports")[0];
+        Assert.That((port.GetProperty("PublishedPort").GetInt32(), port.GetProperty("PublishMode").GetString()), Is.EqualTo((8080, "host")));
+        Assert.That(refused!.Kind, Is.EqualTo(BerthErrorKind.NotImplemented));
     }
 
     [Test]
@@ -107,20 +177,25 @@ public sealed class SchedulingTests
         Assert.That((await backend.ListAsync("services", NoFilters, CancellationToken.None)).GetArrayLength(), Is.Zero);
     }
 
+    private async Task UpdateServiceAsync(string id, JsonElement spec) =>
+        await backend.UpdateObjectAsync("services", id, Version(await backend.GetAsync("services", id, CancellationToken.None)), spec, CancellationToken.None);
+
+    private static long Version(JsonElement document) => document.GetProperty("Version").GetProperty("Index").GetInt64();
+
     private async Task<string> CreateServiceAsync(string name, long replicas, string? secretId = null)
     {
         var created = await backend.CreateAsync("services", ServiceSpec(name, replicas, secretId), CancellationToken.None);
         return created.GetProperty("ID").GetString()!;
     }
 
-    private static JsonElement ServiceSpec(string name, long replicas, string? secretId = null) => JsonSerializer.SerializeToElement(new
+    private static JsonElement ServiceSpec(string name, long replicas, string? secretId = null, string image = "busybox:latest") => JsonSerializer.SerializeToElement(new
     {
         Name = name,
         TaskTemplate = new
         {
             ContainerSpec = new
             {
-                Image = "busybox:latest",
+                Image = image,
                 Args = new[] { "sleep", "1000" },
                 Secrets = secretId is null ? Array.Empty<object>() : [new { SecretID = secretId, SecretName = "token", File = new { Name = "token" } }],
             },

@@ -70,9 +70,10 @@ public sealed class Driver(PluginContext context) : ISnapshotter
     public async Task CommitAsync(string name, string key, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
         var snapshots = await IndexAsync(cancellationToken);
+        // Measured before the lock (a walk of two trees): berthd commits a snapshot once nothing writes to it any more.
+        var usage = await Task.Run(() => Measure(snapshots.Require(key), snapshots), cancellationToken);
         using var held = await snapshots.LockAsync(cancellationToken);
         var active = snapshots.CheckCommit(key, name);
-        var usage = Measure(active, snapshots);
         var now = DateTimeOffset.UtcNow;
         // The committed record is written before the active one goes; SnapshotIndex drops the active one when a crash
         // falls in between.
@@ -89,7 +90,7 @@ public sealed class Driver(PluginContext context) : ISnapshotter
         var snapshots = await IndexAsync(cancellationToken);
         using var held = await snapshots.LockAsync(cancellationToken);
         var record = snapshots.CheckRemovable(key);
-        snapshots.Delete(key); // the record first: a crash leaves an orphan tree, which Cleanup reclaims
+        snapshots.Delete(key); // the record first: a tree a crash leaves without one is removed at the next load
         DeleteIfExists(TreeOf(record.Id));
     }
 
@@ -97,14 +98,12 @@ public sealed class Driver(PluginContext context) : ISnapshotter
         [.. (await IndexAsync(cancellationToken)).All.Select(r => r.ToInfo())
             .Where(i => SnapshotFilter.Matches(i, filters ?? [])).OrderBy(i => i.Name, StringComparer.Ordinal)];
 
-    /// <summary>Removes the trees no snapshot record names (left by a crash during a remove).</summary>
+    /// <summary>Removes the trees no snapshot record names (berthd never calls it: loading does the same).</summary>
     public async Task CleanupAsync(CancellationToken cancellationToken)
     {
         var snapshots = await IndexAsync(cancellationToken);
         using var held = await snapshots.LockAsync(cancellationToken);
-        var used = snapshots.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var tree in Directory.EnumerateDirectories(trees))
-            if (!used.Contains(Path.GetFileName(tree))) DeleteIfExists(tree);
+        RemoveOrphanTrees(snapshots);
     }
 
     public async Task<LayerDigest> ApplyLayerAsync(string key, string blobPath, CancellationToken cancellationToken)
@@ -131,6 +130,8 @@ public sealed class Driver(PluginContext context) : ISnapshotter
     private async Task<IReadOnlyList<Mount>> CreateAsync(SnapshotKind kind, string key, string? parent, IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken)
     {
         var snapshots = await IndexAsync(cancellationToken);
+        // The lock is held through the copy: simple, at the price of one create at a time. Storage with cheap
+        // snapshots (a copy-on-write file system) does not copy at all.
         using var held = await snapshots.LockAsync(cancellationToken);
         var parentRecord = snapshots.CheckNew(key, parent);
         var id = Guid.NewGuid().ToString("N");
@@ -154,27 +155,36 @@ public sealed class Driver(PluginContext context) : ISnapshotter
         }
     }
 
-    /// <summary>The records, loaded once (again after a failed load); trees a crash left half-made are removed first.</summary>
+    /// <summary>The records, loaded once (again after a failed load) by the first call, whichever caller it was.</summary>
     private Task<SnapshotIndex> IndexAsync(CancellationToken cancellationToken)
     {
         lock (loading)
         {
-            if (index is null || index.IsFaulted || index.IsCanceled) index = LoadAsync(cancellationToken);
-            return index;
+            if (index is null || index.IsFaulted) index = Task.Run(LoadAsync, CancellationToken.None);
+            return index.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task<SnapshotIndex> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Nothing is in flight yet: trees a crash left half-made or without a record (a remove cut short) go.</summary>
+    private async Task<SnapshotIndex> LoadAsync()
     {
         Directory.CreateDirectory(trees);
-        foreach (var unfinished in Directory.EnumerateDirectories(trees, CreatingPrefix + "*")) DeleteIfExists(unfinished);
-        return await SnapshotIndex.LoadAsync(Path.Combine(context.Root, "snapshots"), cancellationToken);
+        var snapshots = await SnapshotIndex.LoadAsync(Path.Combine(context.Root, "snapshots"), CancellationToken.None);
+        RemoveOrphanTrees(snapshots);
+        return snapshots;
+    }
+
+    private void RemoveOrphanTrees(SnapshotIndex snapshots)
+    {
+        var used = snapshots.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var tree in Directory.EnumerateDirectories(trees))
+            if (!used.Contains(Path.GetFileName(tree))) DeleteIfExists(tree);
     }
 
     private List<Mount> MountsOf(SnapshotRecord record, SnapshotIndex snapshots) =>
         [new Mount("bind", TreeOf(record, snapshots), null, ["rbind", record.Kind == SnapshotKind.View ? "ro" : "rw"])];
 
-    /// <summary>What the snapshot changed over its parent: bytes (each inode once) and the names it adds or changes.</summary>
+    /// <summary>What the snapshot changed over its parent: bytes (each inode once), and as inodes the names it adds or changes.</summary>
     private SnapshotUsage Measure(SnapshotRecord record, SnapshotIndex snapshots)
     {
         var (tree, parent) = (TreeOf(record, snapshots), ParentTree(record, snapshots));
