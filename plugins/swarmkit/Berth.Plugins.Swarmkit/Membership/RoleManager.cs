@@ -104,7 +104,10 @@ public sealed class RoleManager : IAsyncDisposable
                 break;
             case StepDownStep:
                 await log.WriteLineAsync("swarm: this leader is demoted; transferring leadership").ConfigureAwait(false);
-                await store.TransferLeadershipAsync(term).ConfigureAwait(false);
+                // Not the term's token: resigning ends the term at once, and the transfer must go on standing by until
+                // another member leads. Cancelled with the term, it reverted at once, and this member, whose log is the
+                // longest, kept winning the election again.
+                await store.TransferLeadershipAsync(lifetime.Token).ConfigureAwait(false);
                 break;
         }
     }

@@ -27,7 +27,16 @@ public sealed partial class SwarmNode
     /// <summary>A manager's agent falls back on the other managers when its own store finds no leader (a removed member).</summary>
     private IManagerLink AgentLink => Manager is null ? Link : new FallbackManagerLink(Link, new RemoteManagerLink(rpc, OtherManagers));
 
-    private IReadOnlyList<string> OtherManagers() => managers.Where(m => m != State.AdvertiseAddr).ToList();
+    /// <summary>
+    /// The managers this node can turn to: the list its heartbeats last brought, and for a manager also the raft members
+    /// and managers its own store knows. A leader demoted right after a promotion has not had a heartbeat naming the
+    /// new managers; once out of raft, its store names no leader, and without them it would know nobody to ask.
+    /// </summary>
+    private IReadOnlyList<string> OtherManagers()
+    {
+        var known = Store is { } store ? managers.Concat(store.Members.Select(m => m.Address)).Concat(JoinAuthority.ManagerAddresses(store.Current)) : managers;
+        return known.Where(m => m != State.AdvertiseAddr).Distinct().ToList();
+    }
 
     /// <summary>True once this node was stopped (disposed, or replaced after a role change).</summary>
     public bool IsStopped => lifetime.IsCancellationRequested;
