@@ -166,7 +166,8 @@ public sealed class DriverTemplateTests
         await MustAsync(daemon, "swarm", "init", "--advertise-addr", "127.0.0.1");
         Assert.That((await MustAsync(daemon, "node", "ls", "--format", "{{.Self}} {{.Status}} {{.ManagerStatus}}")).Stdout.Trim(), Is.EqualTo("true Ready Leader"));
         await MustAsync(daemon, "secret", "create", "acme-secret", secret);
-        await MustAsync(daemon, "service", "create", "--detach", "--name", "web", "--replicas", "2", "--secret", "acme-secret", "bb:1", "sleep", "100000");
+        // Not detached: the CLI follows the tasks until they run (its progress monitor lists them with _up-to-date).
+        await MustAsync(daemon, "service", "create", "--name", "web", "--replicas", "2", "--secret", "acme-secret", "bb:1", "sleep", "100000");
 
         Assert.That(await Processes.EventuallyAsync(async () => (await ServiceContainersAsync(daemon, "running")).Length == 2, TimeSpan.FromSeconds(90)),
             $"the service's two tasks run as containers: {(await daemon.DockerAsync("service", "ps", "web")).Stdout}");
@@ -174,6 +175,10 @@ public sealed class DriverTemplateTests
             "service ls counts the running tasks the agent reported");
         var secretFile = await MustAsync(daemon, "exec", (await ServiceContainersAsync(daemon, "running"))[0], "cat", "/run/secrets/acme-secret");
         Assert.That(secretFile.Stdout, Is.EqualTo("s3cret"), "the secret reached the task's container");
+        await MustAsync(daemon, "service", "scale", "web=1");
+        Assert.That(await Processes.EventuallyAsync(async () => (await ServiceContainersAsync(daemon, null)).Length == 1, TimeSpan.FromSeconds(60)), "scaled down to one task");
+        await MustAsync(daemon, "service", "rollback", "--detach", "web");
+        Assert.That(await Processes.EventuallyAsync(async () => (await ServiceContainersAsync(daemon, "running")).Length == 2, TimeSpan.FromSeconds(90)), "rolled back to two replicas");
 
         await MustAsync(daemon, "service", "rm", "web");
         Assert.That(await Processes.EventuallyAsync(async () => (await ServiceContainersAsync(daemon, null)).Length == 0, TimeSpan.FromSeconds(60)),
