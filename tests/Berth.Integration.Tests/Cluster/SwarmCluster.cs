@@ -161,12 +161,29 @@ public sealed class SwarmCluster : IAsyncDisposable
     {
         foreach (var (node, index) in nodes.Select((n, i) => (n, i)).Where(p => p.n is not null))
         {
+            await RemoveNetworksAsync(node!);
             var log = await node!.StopAsync();
             var swarm = log.Split('\n').Where(l => l.Contains("swarm", StringComparison.OrdinalIgnoreCase) || l.Contains("raft", StringComparison.OrdinalIgnoreCase)).TakeLast(60);
             await TestContext.Out.WriteLineAsync($"--- {Hostname(index)}: last swarm log lines ---\n{string.Join('\n', swarm)}");
             await node.DisposeAsync();
         }
         await ContainerLeftoversOf(roots);
+    }
+
+    /// <summary>
+    /// A node-local network a test made outlives its daemon (as Moby's do), and its data root goes: its bridge and
+    /// rules would stay on this host. So the daemon removes them: it leaves the swarm (its agent stops recreating task
+    /// containers), its containers go, then its unused networks.
+    /// </summary>
+    private static async Task RemoveNetworksAsync(BerthdInstance node)
+    {
+        var custom = await node.DockerAsync("network", "ls", "-q", "--filter", "type=custom");
+        if (custom.ExitCode != 0 || custom.Stdout.Trim().Length == 0) return;
+        await node.DockerAsync("swarm", "leave", "--force");
+        var containers = (await node.DockerAsync("ps", "-aq")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (containers.Length > 0) await node.DockerAsync(["rm", "-f", .. containers]);
+        var pruned = await node.DockerAsync("network", "prune", "-f");
+        if (pruned.ExitCode != 0) await TestContext.Out.WriteLineAsync($"clean-up: network prune failed: {pruned}");
     }
 
     private static async Task ContainerLeftoversOf(IEnumerable<string> roots)
