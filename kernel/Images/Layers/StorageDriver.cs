@@ -25,6 +25,12 @@ public sealed class StorageDriver
         var driverName = plugins.Get(selection.StorageId).DriverName;
         var index = await SnapshotIndex.LoadAsync(Path.Combine(imageRoot, driverName, "snapshots"), cancellationToken).ConfigureAwait(false);
         var init = new GraphDriverInitRequest(Path.Combine(dataRoot, driverName), [], [], []);
-        return new StorageDriver(new GraphDriverSnapshotter(plugins.Client<IGraphDriver>(selection.StorageId), index, init, time));
+        var snapshotter = new GraphDriverSnapshotter(plugins.Client<IGraphDriver>(selection.StorageId), index, init, time);
+        // Replayed state: a restarted or upgraded driver process is sent Init again before its next call.
+        plugins.PluginServing += id =>
+        {
+            if (id == selection.StorageId) snapshotter.DriverRestarted();
+        };
+        return new StorageDriver(snapshotter);
     }
 }

@@ -12,6 +12,7 @@ public sealed partial class OverlayPlugin(PluginContext context)
 {
     private readonly Lock gate = new();
     private Task<OverlayState>? state;
+    private string? openedHome;
 
     private Task<OverlayState> StateAsync(CancellationToken cancellationToken)
     {
@@ -22,11 +23,17 @@ public sealed partial class OverlayPlugin(PluginContext context)
         }
     }
 
+    /// <summary>
+    /// Init's home. The same home again (berthd sends Init to every new process of the plugin, and a repeat may meet one
+    /// that already serves) keeps the open state and its mount counts.
+    /// </summary>
     private void UseHome(string home)
     {
         lock (gate)
         {
+            if (home == openedHome && state is { IsFaulted: false, IsCanceled: false }) return;
             state = OverlayState.OpenAsync(home, CancellationToken.None);
+            openedHome = home;
         }
     }
 

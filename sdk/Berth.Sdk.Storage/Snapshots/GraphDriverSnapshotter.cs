@@ -15,7 +15,16 @@ public sealed class GraphDriverSnapshotter(IGraphDriver driver, SnapshotIndex in
     private readonly Lock initGate = new();
     private Task? initialized;
 
-    /// <summary>Docker's protocol starts every graph driver with Init; done once, again after a failure.</summary>
+    /// <summary>
+    /// The driver's process was (re)started (a crash, an upgrade): the next call sends Init again, as to a fresh
+    /// driver, so a driver need not remember what Init told it.
+    /// </summary>
+    public void DriverRestarted()
+    {
+        lock (initGate) initialized = null;
+    }
+
+    /// <summary>Docker's protocol starts every graph driver with Init; done once per driver process, again after a failure.</summary>
     private Task InitializedAsync(CancellationToken cancellationToken)
     {
         lock (initGate)

@@ -15,6 +15,17 @@ public abstract partial class GraphDriverConformance
     }
 
     [Test]
+    public async Task Init_RepeatedWithTheSameHome_LayersKept()
+    {
+        await CreateAsync("layer");
+
+        await Driver.InitAsync(new GraphDriverInitRequest(Workspace.Root, [], [], []), Cancellation);
+
+        Assert.That(await Driver.ExistsAsync("layer", Cancellation), Is.True,
+            "berthd sends Init to every new process of the plugin, and a repeat may meet one that already serves");
+    }
+
+    [Test]
     public async Task Exists_UnknownLayer_ReturnsFalse()
     {
         Assert.That(await Driver.ExistsAsync("no-such-layer", Cancellation), Is.False);

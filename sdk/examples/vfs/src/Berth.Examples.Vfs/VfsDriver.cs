@@ -22,8 +22,8 @@ public sealed class VfsDriver(PluginContext context) : IGraphDriver
     private Task<VfsLayers>? layers;
 
     /// <summary>
-    /// berthd sends Init once, naming the home (<c>&lt;data-root&gt;/vfs</c>). A restarted plugin process is not sent it
-    /// again, so the home is kept in the plugin's own state directory.
+    /// berthd sends Init, naming the home (<c>&lt;data-root&gt;/vfs</c>), to each new plugin process before its first call;
+    /// the home is also kept in the plugin's own state directory, so the layers open before Init arrives.
     /// </summary>
     public async Task InitAsync(GraphDriverInitRequest request, CancellationToken cancellationToken)
     {

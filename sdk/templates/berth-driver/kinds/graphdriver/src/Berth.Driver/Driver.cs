@@ -25,8 +25,8 @@ public sealed class Driver(PluginContext context) : IGraphDriver
     private string Home => home ??= File.Exists(rememberedHome) ? File.ReadAllText(rememberedHome).Trim() : Path.Combine(context.Root, "layers");
 
     /// <summary>
-    /// berthd sends Init once per daemon start, naming the home. A plugin process restarted meanwhile is not sent it
-    /// again, so the home is written down in the plugin's own root.
+    /// berthd sends Init, naming the home, to each new plugin process before its first call (so it must accept a
+    /// repeat). The home is also written down in the plugin's own root, so the layers can be found before Init arrives.
     /// </summary>
     public async Task InitAsync(GraphDriverInitRequest request, CancellationToken cancellationToken)
     {
