@@ -58,7 +58,7 @@ public sealed class SwarmCluster : IAsyncDisposable
 
     public async Task InitAsync(int index, params string[] extra)
     {
-        var init = await Docker(index, ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", SwarmAddress(index), .. extra]);
+        var init = await OnAFreePortAsync(index, () => Docker(index, ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", SwarmAddress(index), .. extra]));
         Assert.That(init.ExitCode, Is.Zero, init.ToString());
     }
 
@@ -70,7 +70,22 @@ public sealed class SwarmCluster : IAsyncDisposable
     }
 
     public Task<CommandResult> JoinAsync(int index, string token, int via) =>
-        Docker(index, "swarm", "join", "--token", token, "--advertise-addr", "127.0.0.1", "--listen-addr", SwarmAddress(index), SwarmAddress(via));
+        OnAFreePortAsync(index, () => Docker(index, "swarm", "join", "--token", token, "--advertise-addr", "127.0.0.1", "--listen-addr", SwarmAddress(index), SwarmAddress(via)));
+
+    /// <summary>
+    /// The node's swarm port was free when the node started; by its init or join an outgoing connection may have taken
+    /// it (both come from the ephemeral range). Then it tries again on another free port.
+    /// </summary>
+    private async Task<CommandResult> OnAFreePortAsync(int index, Func<Task<CommandResult>> listen)
+    {
+        var result = await listen();
+        for (var retry = 0; retry < 3 && result.Stderr.Contains("address already in use", StringComparison.OrdinalIgnoreCase); retry++)
+        {
+            ports[index] = HostPorts.Free();
+            result = await listen();
+        }
+        return result;
+    }
 
     /// <summary>A swarm of <paramref name="managers"/> managers then <paramref name="workers"/> workers, node 0 first.</summary>
     public async Task FormAsync(int managers, int workers = 0)
